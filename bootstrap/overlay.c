@@ -50,8 +50,25 @@ static const char *special_kind(mode_t mode)
 	return "of an unknown type";
 }
 
+/* Whether the model holds entries below directory `dir`. */
+static int dir_has_entries(struct rootfs *fs, const char *dir)
+{
+	size_t len = strlen(dir), i;
+
+	for (i = 0; i < fs->nr; i++)
+		if (!strncmp(fs->entries[i]->path, dir, len) && fs->entries[i]->path[len] == '/')
+			return 1;
+	return 0;
+}
+
 static int add_entry(struct overlay_walk *ow, struct rootfs_entry *e)
 {
+	struct rootfs_entry *old = rootfs_lookup(ow->fs, e->path);
+
+	if (old && old->type == ROOTFS_DIR && e->type != ROOTFS_DIR &&
+	    dir_has_entries(ow->fs, old->path))
+		return bbr_error("cannot use overlay entry '%s/%s': the image has a directory "
+				 "there with entries in it", ow->root, e->path);
 	e->uid = ow->fs->uid;
 	e->gid = ow->fs->gid;
 	e->mtime = ow->fs->mtime;
