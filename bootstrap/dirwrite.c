@@ -119,6 +119,7 @@ struct writer {
 	unsigned int flags;
 	int as_root;
 	unsigned long tmp_counter;
+	long pid;                /* for temporary names */
 	struct dirwrite_stats *stats;
 	struct level *stack;
 	size_t depth, alloc;
@@ -304,7 +305,9 @@ out:
 /* A fresh temporary name in w (valid until the next call). */
 static char *tmp_name(struct writer *w)
 {
-	return xasprintf(".bbroot-tmp.%ld.%lu", (long)getpid(), ++w->tmp_counter);
+	if (!w->pid)
+		w->pid = (long)getpid();
+	return xasprintf(".bbroot-tmp.%ld.%lu", w->pid, ++w->tmp_counter);
 }
 
 /* An existing directory where a non-directory goes: remove it with
@@ -495,19 +498,39 @@ static int same_symlink(int pfd, const char *name, const char *target)
 	return same;
 }
 
+static int set_link_attrs(struct writer *w, int pfd, const char *name,
+			  const struct rootfs_entry *e)
+{
+	struct timespec ts[2];
+
+	entry_times(e, ts);
+	if (w->as_root && fchownat(pfd, name, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	return utimensat(pfd, name, ts, AT_SYMLINK_NOFOLLOW);
+}
+
 static int make_symlink(struct writer *w, int pfd, struct rootfs_entry *e)
 {
 	const char *name = base_name(e->path);
-	struct timespec ts[2];
 	struct stat st;
 	char *tmp = NULL;
 	int rc = -1;
 
-	entry_times(e, ts);
+	/* The common case, a fresh tree: nothing to replace atomically. */
+	if (symlinkat(e->target, pfd, name) == 0) {
+		if (set_link_attrs(w, pfd, name, e) < 0)
+			return bbr_error("cannot create symbolic link '%s': %s",
+					 host_path(w, e->path), strerror(errno));
+		w->stats->symlinks++;
+		return 0;
+	}
+	if (errno != EEXIST)
+		return bbr_error("cannot create symbolic link '%s': %s", host_path(w, e->path),
+				 strerror(errno));
 	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
 	    same_symlink(pfd, name, e->target) &&
 	    (!w->as_root || (st.st_uid == e->uid && st.st_gid == e->gid)) &&
-	    st.st_mtim.tv_sec == ts[1].tv_sec && st.st_mtim.tv_nsec == 0) {
+	    st.st_mtim.tv_sec == (time_t)e->mtime && st.st_mtim.tv_nsec == 0) {
 		w->stats->unchanged++;
 		return 0;
 	}
@@ -525,9 +548,7 @@ static int make_symlink(struct writer *w, int pfd, struct rootfs_entry *e)
 			return -1;
 		}
 	}
-	if ((w->as_root && fchownat(pfd, tmp, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0) ||
-	    utimensat(pfd, tmp, ts, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    renameat(pfd, tmp, pfd, name) < 0) {
+	if (set_link_attrs(w, pfd, tmp, e) < 0 || renameat(pfd, tmp, pfd, name) < 0) {
 		bbr_error("cannot create symbolic link '%s': %s", host_path(w, e->path),
 			  strerror(errno));
 		goto out;
@@ -628,6 +649,17 @@ static int write_hardlinks(struct writer *w, struct rootfs *fs)
 		if (fstatat(tdir, tname, &tst, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(tst.st_mode)) {
 			bbr_error("cannot link '%s' to '%s': the target is not a written file",
 				  host_path(w, e->path), e->target);
+			break;
+		}
+		/* A fresh tree: link in place, nothing to replace. */
+		if (linkat(tdir, tname, pfd, name, 0) == 0) {
+			w->stats->hardlinks++;
+			rc = 0;
+			continue;
+		}
+		if (errno != EEXIST) {
+			bbr_error("cannot link '%s' to '%s': %s", host_path(w, e->path), e->target,
+				  strerror(errno));
 			break;
 		}
 		if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
