@@ -431,6 +431,73 @@ static void entry_times(const struct rootfs_entry *e, struct timespec ts[2])
 	ts[1] = ts[0];
 }
 
+/* Read up to len bytes; the count read (short only at the end), -1 on error. */
+static ssize_t read_full(int fd, unsigned char *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* Whether the regular file `name` already is exactly the entry: type,
+ * size, mode, owner (as root), mtime and bytes.  Then a second run leaves
+ * it alone, inode and hard links included.  Any doubt answers no. */
+static int file_is_current(struct writer *w, int pfd, const char *name,
+			   const struct rootfs_entry *e)
+{
+	static unsigned char a[1 << 16], b[1 << 16];
+	unsigned long long off = 0;
+	struct stat st;
+	int fd, src = -1, same = 0;
+
+	fd = openat(pfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (unsigned long long)st.st_size != e->size || (st.st_mode & 07777) != e->mode ||
+	    (w->as_root && (st.st_uid != e->uid || st.st_gid != e->gid)) ||
+	    st.st_mtim.tv_sec != (time_t)e->mtime || st.st_mtim.tv_nsec != 0)
+		goto out;
+	if (e->content == ROOTFS_CONTENT_PATH) {
+		src = open(e->source_path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (src < 0)
+			goto out;
+	}
+	while (off < e->size) {
+		size_t want = e->size - off < sizeof(a) ? (size_t)(e->size - off) : sizeof(a);
+		const unsigned char *ref = b;
+
+		if (read_full(fd, a, want) != (ssize_t)want)
+			goto out;
+		if (src >= 0) {
+			if (read_full(src, b, want) != (ssize_t)want)
+				goto out;
+		} else {
+			ref = (const unsigned char *)e->data + off;
+		}
+		if (memcmp(a, ref, want))
+			goto out;
+		off += want;
+	}
+	same = 1;
+out:
+	if (src >= 0)
+		close(src);
+	close(fd);
+	return same;
+}
+
 static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 {
 	const char *name = base_name(e->path);
@@ -438,6 +505,10 @@ static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 	char *tmp = NULL;
 	int fd = -1, rc = -1;
 
+	if (file_is_current(w, pfd, name, e)) {
+		w->stats->unchanged++;
+		return 0;
+	}
 	if (clear_dir_for(w, pfd, name, e->path) < 0)
 		return -1;
 	for (;;) {
@@ -743,6 +814,15 @@ static int open_target(const char *dir)
 	return fd;
 }
 
+/* Whether fd is the directory "/" of this process. */
+static int is_system_root(int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat("/", &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int dirwrite_rootfs(struct rootfs *fs, const char *dir, unsigned int flags,
 		    struct dirwrite_stats *stats)
 {
@@ -766,6 +846,11 @@ int dirwrite_rootfs(struct rootfs *fs, const char *dir, unsigned int flags,
 	w.rootfd = open_target(dir);
 	if (w.rootfd < 0)
 		goto out;
+	if (!(flags & DIRWRITE_FORCE) && is_system_root(w.rootfd)) {
+		bbr_error("cannot install into '%s': it is this system's root directory "
+			  "(--force if you mean it)", dir);
+		goto out;
+	}
 	stack_push(&w, "", w.rootfd);
 	if (check_conflicts(&w, fs) < 0)
 		goto out;

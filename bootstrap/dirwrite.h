@@ -17,6 +17,8 @@
  * entry (a directory with its contents) first.  Entries in the target
  * that the model does not mention are left alone.
  *
+ * The system's own root directory is refused unless DIRWRITE_FORCE.
+ *
  * Modes and mtimes come from the model (never from the umask or the
  * clock).  Owners too when running as root; otherwise files belong to
  * the caller and one warning says so.

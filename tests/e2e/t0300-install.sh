@@ -70,10 +70,17 @@ test_expect_success 'owners from the model as root, times from SOURCE_DATE_EPOCH
 '
 
 test_expect_success 'installing twice leaves the same tree' '
-	tree_listing root >one &&
+	tree_listing root >one && ino=$(stat -c %i root/bin/busybox) &&
 	bbroot install --busybox "$BB" --release KatacodaPrivateBuild root 2>err &&
 	tree_listing root >two &&
-	cmp one two
+	cmp one two &&
+	test_grep " 0 written" err && test "$(stat -c %i root/bin/busybox)" = "$ino"
+'
+
+test_expect_success 'a changed file is rewritten, nothing else' '
+	echo changed >root/etc/hosts && chmod 600 root/etc/passwd &&
+	bbroot install --busybox "$BB" --release KatacodaPrivateBuild root 2>err &&
+	test_grep " 2 written" err && tree_listing root >three && cmp one three
 '
 
 test_expect_success 'the tree does not depend on umask, TZ, locale or working directory' '
