@@ -23,6 +23,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -120,6 +121,7 @@ struct writer {
 	int as_root;
 	unsigned long tmp_counter;
 	long pid;                /* for temporary names */
+	sigset_t saved_mask;     /* while a temporary name exists */
 	struct dirwrite_stats *stats;
 	struct level *stack;
 	size_t depth, alloc;
@@ -300,6 +302,27 @@ out:
 	closedir(d);
 	errno = saved;
 	return rc;
+}
+
+/*
+ * While a temporary name exists in the target, SIGINT, SIGTERM and SIGHUP
+ * wait: delivered after the rename (or the unlink on failure), they never
+ * leave a .bbroot-tmp.* file behind.  A window is one file or link.
+ */
+static void hold_signals(struct writer *w)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &w->saved_mask);
+}
+
+static void release_signals(struct writer *w)
+{
+	sigprocmask(SIG_SETMASK, &w->saved_mask, NULL);
 }
 
 /* A fresh temporary name in w (valid until the next call). */
@@ -511,6 +534,7 @@ static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 	}
 	if (clear_dir_for(w, pfd, name, e->path) < 0)
 		return -1;
+	hold_signals(w);
 	for (;;) {
 		free(tmp);
 		tmp = tmp_name(w);
@@ -521,7 +545,8 @@ static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 	if (fd < 0) {
 		bbr_error("cannot create '%s': %s", host_path(w, e->path), strerror(errno));
 		free(tmp);
-		return -1;
+		tmp = NULL;
+		goto out;
 	}
 	if (e->content == ROOTFS_CONTENT_PATH) {
 		if (copy_source(w, e, fd) < 0)
@@ -552,8 +577,9 @@ static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 out:
 	if (fd >= 0)
 		close(fd);
-	if (rc < 0)
+	if (rc < 0 && tmp)
 		unlinkat(pfd, tmp, 0);
+	release_signals(w);
 	free(tmp);
 	return rc;
 }
@@ -607,6 +633,7 @@ static int make_symlink(struct writer *w, int pfd, struct rootfs_entry *e)
 	}
 	if (clear_dir_for(w, pfd, name, e->path) < 0)
 		return -1;
+	hold_signals(w);
 	for (;;) {
 		free(tmp);
 		tmp = tmp_name(w);
@@ -616,7 +643,8 @@ static int make_symlink(struct writer *w, int pfd, struct rootfs_entry *e)
 			bbr_error("cannot create symbolic link '%s': %s", host_path(w, e->path),
 				  strerror(errno));
 			free(tmp);
-			return -1;
+			tmp = NULL;
+			goto out;
 		}
 	}
 	if (set_link_attrs(w, pfd, tmp, e) < 0 || renameat(pfd, tmp, pfd, name) < 0) {
@@ -627,8 +655,9 @@ static int make_symlink(struct writer *w, int pfd, struct rootfs_entry *e)
 	w->stats->symlinks++;
 	rc = 0;
 out:
-	if (rc < 0)
+	if (rc < 0 && tmp)
 		unlinkat(pfd, tmp, 0);
+	release_signals(w);
 	free(tmp);
 	return rc;
 }
@@ -704,7 +733,7 @@ static int write_hardlinks(struct writer *w, struct rootfs *fs)
 		struct rootfs_entry *e = fs->entries[i];
 		const char *name, *tname;
 		struct stat st, tst;
-		int pfd, tdir;
+		int pfd, tdir, linked;
 
 		if (e->type != ROOTFS_HARDLINK)
 			continue;
@@ -741,19 +770,23 @@ static int write_hardlinks(struct writer *w, struct rootfs *fs)
 		}
 		if (clear_dir_for(w, pfd, name, e->path) < 0)
 			break;
+		hold_signals(w);
 		for (;;) {
 			free(tmp);
 			tmp = tmp_name(w);
-			if (linkat(tdir, tname, pfd, tmp, 0) == 0 || errno != EEXIST)
+			linked = linkat(tdir, tname, pfd, tmp, 0);
+			if (linked == 0 || errno != EEXIST)
 				break;
 		}
-		if (fstatat(pfd, tmp, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    renameat(pfd, tmp, pfd, name) < 0) {
+		if (linked < 0 || renameat(pfd, tmp, pfd, name) < 0) {
 			bbr_error("cannot link '%s' to '%s': %s", host_path(w, e->path), e->target,
 				  strerror(errno));
-			unlinkat(pfd, tmp, 0);
+			if (linked == 0)
+				unlinkat(pfd, tmp, 0);
+			release_signals(w);
 			break;
 		}
+		release_signals(w);
 		w->stats->hardlinks++;
 		rc = 0;
 	}
