@@ -1,0 +1,392 @@
+/*
+ * applet_table.c - read BusyBox's own applet tables out of its bytes,
+ * without running it, for any architecture and byte order.
+ *
+ * BusyBox (since 1.9) compiles two tables we can use (applets/applet_tables.c):
+ *
+ *   applet_names        "[\0[[\0acpid\0...zcip\0\0": NUL-terminated names
+ *                       in strict byte order, ending in an empty string;
+ *   applet_install_loc  with the installer feature: one 4-bit directory
+ *                       per applet, two per byte, applet i in the low
+ *                       nibble of byte i/2 when i is even, the high one
+ *                       when odd (0 /, 1 /bin, 2 /sbin, 3 /usr/bin,
+ *                       4 /usr/sbin); for an odd count the last high
+ *                       nibble is 0.
+ *
+ * Neither holds a pointer, so neither is relocated and byte order does not
+ * matter.  There is no symbol table in a stripped binary, so both are found
+ * by content:
+ *
+ *   1. The read-only PT_LOAD segments are merged into disjoint file ranges
+ *      and scanned once, string by string, for the longest run of
+ *      name-shaped strings in strictly increasing order closed by an empty
+ *      string.  A tie between two different runs is refused.
+ *   2. Only when the binary has the installer (its "--install" string),
+ *      the bytes near the names are scanned once, right to left, for
+ *      windows of ceil(N/2) bytes whose nibbles are all valid; each is
+ *      scored against well-known applets (sh and ls in /bin, ifconfig in
+ *      /sbin, env in /usr/bin, chroot in /usr/sbin...), stopping at the
+ *      first mismatch beyond a small tolerance for distribution patches.
+ *      The best window must match enough of them and be the only one with
+ *      its score, else the binary is refused rather than guessed at.
+ *
+ * Everything is bounds-checked against the image: the input is hostile
+ * (see tests/fuzz/fuzz_applets.c).
+ */
+#include "applets.h"
+#include "../bbroot.h"
+#include "../lib/diag.h"
+#include "../lib/xalloc.h"
+
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How far from the names blob the location table may start or end. */
+#define LOC_WINDOW (64u << 10)
+/* Longest applet name we accept (the longest real one has 17 bytes). */
+#define NAME_MAX_LEN 64
+
+struct range {
+	size_t begin, end; /* file offsets, begin < end <= image size */
+};
+
+/* Well-known applets and the directory every BusyBox build installs them
+ * in (sorted by name for bsearch). */
+static const struct known_applet {
+	const char *name;
+	enum applet_dir dir;
+} known_applets[] = {
+	{ "awk", APPLET_DIR_USR_BIN },      { "cat", APPLET_DIR_BIN },
+	{ "chmod", APPLET_DIR_BIN },        { "chown", APPLET_DIR_BIN },
+	{ "chroot", APPLET_DIR_USR_SBIN },  { "cp", APPLET_DIR_BIN },
+	{ "crond", APPLET_DIR_USR_SBIN },   { "date", APPLET_DIR_BIN },
+	{ "echo", APPLET_DIR_BIN },         { "env", APPLET_DIR_USR_BIN },
+	{ "find", APPLET_DIR_USR_BIN },     { "grep", APPLET_DIR_BIN },
+	{ "halt", APPLET_DIR_SBIN },        { "head", APPLET_DIR_USR_BIN },
+	{ "httpd", APPLET_DIR_USR_SBIN },   { "ifconfig", APPLET_DIR_SBIN },
+	{ "init", APPLET_DIR_SBIN },        { "insmod", APPLET_DIR_SBIN },
+	{ "ln", APPLET_DIR_BIN },           { "ls", APPLET_DIR_BIN },
+	{ "mkdir", APPLET_DIR_BIN },        { "modprobe", APPLET_DIR_SBIN },
+	{ "mount", APPLET_DIR_BIN },        { "mv", APPLET_DIR_BIN },
+	{ "poweroff", APPLET_DIR_SBIN },    { "ps", APPLET_DIR_BIN },
+	{ "reboot", APPLET_DIR_SBIN },      { "rm", APPLET_DIR_BIN },
+	{ "route", APPLET_DIR_SBIN },       { "sed", APPLET_DIR_BIN },
+	{ "sh", APPLET_DIR_BIN },           { "sort", APPLET_DIR_USR_BIN },
+	{ "syslogd", APPLET_DIR_SBIN },     { "tail", APPLET_DIR_USR_BIN },
+	{ "telnetd", APPLET_DIR_USR_SBIN }, { "tr", APPLET_DIR_USR_BIN },
+	{ "uniq", APPLET_DIR_USR_BIN },     { "wc", APPLET_DIR_USR_BIN },
+	{ "xargs", APPLET_DIR_USR_BIN },
+};
+#define NR_KNOWN (sizeof(known_applets) / sizeof(known_applets[0]))
+
+static int known_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct known_applet *)elem)->name);
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	return x->begin < y->begin ? -1 : x->begin > y->begin;
+}
+
+/*
+ * The read-only PT_LOAD segments of the image as sorted, disjoint file
+ * ranges (overlapping segments merged, so a hostile header table cannot
+ * make us scan a byte twice).  Returns the number of ranges in *out.
+ */
+static size_t readonly_ranges(const struct elfinfo *info, struct range **out)
+{
+	struct range *r = NULL;
+	size_t phnum = 0, i, n = 0, merged = 0, alloc = 0;
+
+	*out = NULL;
+	if (!info->elf || elf_getphdrnum(info->elf, &phnum) < 0)
+		return 0;
+	for (i = 0; i < phnum && i <= 0xffff; i++) {
+		GElf_Phdr ph;
+		size_t len;
+
+		if (!gelf_getphdr(info->elf, (int)i, &ph) || ph.p_type != PT_LOAD ||
+		    (ph.p_flags & PF_W) || ph.p_offset >= info->size || !ph.p_filesz)
+			continue;
+		len = info->size - (size_t)ph.p_offset;
+		if (ph.p_filesz < len)
+			len = (size_t)ph.p_filesz;
+		xgrow((void **)&r, &alloc, n + 1, sizeof(*r));
+		r[n].begin = (size_t)ph.p_offset;
+		r[n].end = (size_t)ph.p_offset + len;
+		n++;
+	}
+	if (!n)
+		return 0;
+	qsort(r, n, sizeof(*r), range_cmp);
+	for (i = 1; i < n; i++) {
+		if (r[i].begin <= r[merged].end) {
+			if (r[i].end > r[merged].end)
+				r[merged].end = r[i].end;
+		} else {
+			r[++merged] = r[i];
+		}
+	}
+	*out = r;
+	return merged + 1;
+}
+
+static int name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       c == '[' || c == ']' || c == '-' || c == '_' || c == '.' || c == '+';
+}
+
+static int name_shaped(const unsigned char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len > NAME_MAX_LEN)
+		return 0;
+	if (s[0] == '.' && (len == 1 || (len == 2 && s[1] == '.')))
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!name_char(s[i]))
+			return 0;
+	return 1;
+}
+
+struct names_blob {
+	size_t begin, end;  /* file offsets: first name .. after the closing NUL */
+	size_t count;       /* names, "busybox" included */
+	size_t range;       /* index of the read-only range holding it */
+	int tie;            /* another, different run has the same count */
+};
+
+static void consider_run(const unsigned char *img, struct names_blob *best, size_t begin,
+			 size_t end, size_t count, size_t range)
+{
+	if (count < 2)
+		return;
+	if (count > best->count) {
+		best->begin = begin;
+		best->end = end;
+		best->count = count;
+		best->range = range;
+		best->tie = 0;
+	} else if (count == best->count &&
+		   (end - begin != best->end - best->begin ||
+		    memcmp(img + begin, img + best->begin, end - begin))) {
+		best->tie = 1;
+	}
+}
+
+/* One pass over [r.begin, r.end): every byte is looked at a bounded number
+ * of times (memchr, the shape check, and at most two comparisons). */
+static void find_names_in(const unsigned char *img, struct range r, size_t ri,
+			  struct names_blob *best)
+{
+	size_t p = r.begin, run_begin = 0, count = 0;
+	const char *prev = NULL;
+
+	while (p < r.end) {
+		const unsigned char *nul = memchr(img + p, 0, r.end - p);
+		size_t len;
+
+		if (!nul)
+			break;
+		len = (size_t)(nul - (img + p));
+		if (!len) {
+			if (count)
+				consider_run(img, best, run_begin, p + 1, count, ri);
+			count = 0;
+			prev = NULL;
+		} else if (!name_shaped(img + p, len)) {
+			count = 0;
+			prev = NULL;
+		} else if (prev && strcmp(prev, (const char *)img + p) < 0) {
+			count++;
+			prev = (const char *)img + p;
+		} else {
+			run_begin = p;
+			count = 1;
+			prev = (const char *)img + p;
+		}
+		p += len + 1;
+	}
+}
+
+/* Whether any read-only range holds `needle` (linear: memmem). */
+static int ranges_contain(const unsigned char *img, const struct range *r, size_t nr,
+			  const char *needle)
+{
+	size_t i, len = strlen(needle);
+
+	for (i = 0; i < nr; i++)
+		if (memmem(img + r[i].begin, r[i].end - r[i].begin, needle, len))
+			return 1;
+	return 0;
+}
+
+static unsigned int nibble(const unsigned char *table, size_t i)
+{
+	return i & 1 ? table[i / 2] >> 4 : table[i / 2] & 0x0f;
+}
+
+struct known_at {
+	size_t index;
+	enum applet_dir dir;
+};
+
+/* Same decoded table: the unused high nibble of an odd count is ignored. */
+static int same_table(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	size_t bytes = (n + 1) / 2;
+
+	if (memcmp(a, b, n / 2))
+		return 0;
+	return !(n & 1) || (a[bytes - 1] & 0x0f) == (b[bytes - 1] & 0x0f);
+}
+
+/*
+ * Find the location table for `n` names in [wb, we) (never overlapping the
+ * names themselves).  Returns the offset, -1 when no window scores enough,
+ * -2 when two different windows share the best score.
+ */
+static long long find_locations(const unsigned char *img, size_t wb, size_t we,
+				const struct names_blob *names, const struct known_at *known,
+				size_t nr_known)
+{
+	size_t n = names->count, bytes = (n + 1) / 2, run = 0, o;
+	size_t tolerance = nr_known / 4, need = nr_known - tolerance;
+	long long best = -1;
+	long best_score = -1;
+	int tie = 0;
+
+	if (we - wb < bytes)
+		return -1;
+	/* Right to left, so `run` counts the valid bytes starting at o. */
+	for (o = we; o-- > wb;) {
+		const unsigned char *t = img + o;
+		size_t k, match = 0, miss = 0;
+		long score;
+
+		run = (t[0] & 0x0f) <= 4 && (t[0] >> 4) <= 4 ? run + 1 : 0;
+		if (run < bytes)
+			continue;
+		if (o < names->end && o + bytes > names->begin)
+			continue;
+		if ((n & 1) && (t[bytes - 1] >> 4) != 0)
+			continue;
+		for (k = 0; k < nr_known && miss <= tolerance; k++) {
+			if (nibble(t, known[k].index) == known[k].dir)
+				match++;
+			else
+				miss++;
+		}
+		if (miss > tolerance || match < need)
+			continue;
+		score = (long)match - (long)miss;
+		if (score > best_score) {
+			best_score = score;
+			best = (long long)o;
+			tie = 0;
+		} else if (score == best_score && !same_table(t, img + best, n)) {
+			tie = 1;
+		}
+	}
+	return tie ? -2 : best;
+}
+
+int applets_scan_table(const struct elfinfo *info, struct applets *out, int *installer)
+{
+	const unsigned char *img = info->image;
+	struct range *ranges = NULL;
+	struct known_at known[NR_KNOWN];
+	struct names_blob names = { 0 };
+	size_t nr_ranges, nr_known = 0, i, p, index, alloc = 0, wb, we;
+	long long loc = -1;
+	int rc = APPLET_TABLE_NONE;
+
+	*installer = 0;
+	out->names_offset = out->loc_offset = -1;
+	nr_ranges = readonly_ranges(info, &ranges);
+	for (i = 0; i < nr_ranges; i++)
+		find_names_in(img, ranges[i], i, &names);
+	if (!names.count)
+		goto out;
+	if (names.tie) {
+		rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': two different "
+			      "applet name tables of %zu names; refusing to guess",
+			      info->path, names.count);
+		goto out;
+	}
+
+	/* The names, and where the well-known ones sit in the table. */
+	for (p = names.begin, index = 0; img[p]; index++) {
+		const char *name = (const char *)img + p;
+		size_t len = strlen(name);
+		const struct known_applet *k = bsearch(name, known_applets, NR_KNOWN,
+						       sizeof(*known_applets), known_cmp);
+
+		if (k) {
+			known[nr_known].index = index;
+			known[nr_known].dir = k->dir;
+			nr_known++;
+		}
+		if (strcmp(name, "busybox")) {
+			xgrow((void **)&out->list, &alloc, out->nr + 1, sizeof(*out->list));
+			out->list[out->nr].name = xstrndup(name, len);
+			out->list[out->nr].dir = APPLET_DIR_BIN;
+			out->nr++;
+		}
+		p += len + 1;
+	}
+	out->nr_table = names.count;
+	out->names_offset = (long long)names.begin;
+	if (!out->nr) {
+		rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': the applet "
+			      "table names no applet but busybox", info->path);
+		goto out;
+	}
+
+	*installer = ranges_contain(img, ranges, nr_ranges, "--install");
+	if (*installer && nr_known >= 2) {
+		wb = names.begin - ranges[names.range].begin > LOC_WINDOW
+			? names.begin - LOC_WINDOW : ranges[names.range].begin;
+		we = ranges[names.range].end - names.end > LOC_WINDOW
+			? names.end + LOC_WINDOW : ranges[names.range].end;
+		loc = find_locations(img, wb, we, &names, known, nr_known);
+		if (loc == -2) {
+			rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': two "
+				      "different applet location tables fit its %zu applets; "
+				      "refusing to guess", info->path, names.count);
+			goto out;
+		}
+		if (loc < 0) {
+			rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': it has "
+				      "the installer, but no applet location table near its %zu "
+				      "applet names places the well-known applets (sh, ls, "
+				      "ifconfig...) where BusyBox does; refusing to guess",
+				      info->path, names.count);
+			goto out;
+		}
+	}
+	out->origin = APPLETS_ALL_IN_BIN;
+	rc = APPLET_TABLE_NO_LOCATIONS;
+	if (loc >= 0) {
+		for (p = names.begin, index = 0, i = 0; img[p]; index++) {
+			const char *name = (const char *)img + p;
+
+			if (strcmp(name, "busybox"))
+				out->list[i++].dir = (enum applet_dir)nibble(img + loc, index);
+			p += strlen(name) + 1;
+		}
+		out->loc_offset = loc;
+		out->origin = APPLETS_FROM_TABLE;
+		rc = APPLET_TABLE_FOUND;
+	}
+out:
+	free(ranges);
+	return rc;
+}
