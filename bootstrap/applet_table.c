@@ -43,8 +43,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How far from the names blob the location table may start or end. */
-#define LOC_WINDOW (64u << 10)
+/* How far from the names blob the location table may start or end (the
+ * tables come from one generated header, so the compiler keeps them
+ * together: 271 bytes apart in Debian's builds). */
+#define LOC_WINDOW (16u << 10)
+/* Well-known applets that make a chance match of the location table
+ * impossible, so it is looked for even without the "--install" string. */
+#define KNOWN_ENOUGH 8
 /* Longest applet name we accept (the longest real one has 17 bytes). */
 #define NAME_MAX_LEN 64
 
@@ -136,24 +141,21 @@ static size_t readonly_ranges(const struct elfinfo *info, struct range **out)
 	return merged + 1;
 }
 
-static int name_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-	       c == '[' || c == ']' || c == '-' || c == '_' || c == '.' || c == '+';
-}
+/* Bytes that may appear in the names blob: name characters and NUL. */
+enum { BYTE_OTHER = 0, BYTE_NAME = 1, BYTE_NUL = 2 };
+static unsigned char byte_class[256];
 
-static int name_shaped(const unsigned char *s, size_t len)
+static void init_byte_class(void)
 {
-	size_t i;
+	unsigned int c;
 
-	if (!len || len > NAME_MAX_LEN)
-		return 0;
-	if (s[0] == '.' && (len == 1 || (len == 2 && s[1] == '.')))
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!name_char(s[i]))
-			return 0;
-	return 1;
+	if (byte_class[0] == BYTE_NUL)
+		return;
+	for (c = 0; c < 256; c++)
+		byte_class[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+				(c >= 'A' && c <= 'Z') || c == '[' || c == ']' || c == '-' ||
+				c == '_' || c == '.' || c == '+' ? BYTE_NAME : BYTE_OTHER;
+	byte_class[0] = BYTE_NUL;
 }
 
 struct names_blob {
@@ -181,49 +183,100 @@ static void consider_run(const unsigned char *img, struct names_blob *best, size
 	}
 }
 
-/* One pass over [r.begin, r.end): every byte is looked at a bounded number
- * of times (memchr, the shape check, and at most two comparisons). */
-static void find_names_in(const unsigned char *img, struct range r, size_t ri,
-			  struct names_blob *best)
+/*
+ * The strings of the span starting at b (name bytes and NULs up to the
+ * first other byte or the range end), in one pass; returns the span end.
+ * `whole` says the byte before b ends a string (a NUL, or the range
+ * start), else the first fragment is the tail of a longer string and
+ * cannot be a name.
+ */
+static size_t scan_span(const unsigned char *img, size_t b, size_t end, int whole,
+			size_t ri, struct names_blob *best)
 {
-	size_t p = r.begin, run_begin = 0, count = 0;
+	size_t p = b, str = b, run_begin = 0, count = 0;
 	const char *prev = NULL;
 
-	while (p < r.end) {
-		const unsigned char *nul = memchr(img + p, 0, r.end - p);
-		size_t len;
+	for (; p < end; p++) {
+		unsigned char cls = byte_class[img[p]];
+		size_t len = p - str;
 
-		if (!nul)
+		if (cls == BYTE_OTHER)
 			break;
-		len = (size_t)(nul - (img + p));
+		if (cls == BYTE_NAME)
+			continue;
 		if (!len) {
 			if (count)
 				consider_run(img, best, run_begin, p + 1, count, ri);
 			count = 0;
 			prev = NULL;
-		} else if (!name_shaped(img + p, len)) {
+		} else if (!whole || len > NAME_MAX_LEN ||
+			   (img[str] == '.' && (len == 1 || (len == 2 && img[str + 1] == '.')))) {
 			count = 0;
 			prev = NULL;
-		} else if (prev && strcmp(prev, (const char *)img + p) < 0) {
+		} else if (prev && strcmp(prev, (const char *)img + str) < 0) {
 			count++;
-			prev = (const char *)img + p;
+			prev = (const char *)img + str;
 		} else {
-			run_begin = p;
+			run_begin = str;
 			count = 1;
-			prev = (const char *)img + p;
+			prev = (const char *)img + str;
 		}
-		p += len + 1;
+		whole = 1;
+		str = p + 1;
+	}
+	return p;
+}
+
+/*
+ * The shortest blob we look for, in bytes (about eight names): a span of
+ * name bytes and NULs at least this long holds a byte at a multiple of
+ * SPAN_MIN, and from that byte at least SPAN_MIN / 2 more span bytes on one
+ * side.  So only every SPAN_MIN-th byte is probed, a probe is kept only
+ * when bytes at 4, 8, 12 and 16 on one side are span bytes too (rare in
+ * code and binary data), and a kept probe is widened to its whole span,
+ * once.  The scan reads a small fraction of the bytes outside the blob.
+ */
+#define SPAN_MIN 32
+
+static int span_byte(const unsigned char *img, struct range r, size_t at)
+{
+	return at >= r.begin && at < r.end && byte_class[img[at]] != BYTE_OTHER;
+}
+
+static void find_names_in(const unsigned char *img, struct range r, size_t ri,
+			  struct names_blob *best)
+{
+	size_t probe, done = r.begin;
+
+	for (probe = r.begin + SPAN_MIN - 1; probe < r.end; probe += SPAN_MIN) {
+		size_t b = probe;
+
+		if (probe < done || byte_class[img[probe]] == BYTE_OTHER)
+			continue;
+		if (!(span_byte(img, r, probe + 4) && span_byte(img, r, probe + 8) &&
+		      span_byte(img, r, probe + 12) && span_byte(img, r, probe + 16)) &&
+		    !(probe >= r.begin + 16 && span_byte(img, r, probe - 4) &&
+		      span_byte(img, r, probe - 8) && span_byte(img, r, probe - 12) &&
+		      span_byte(img, r, probe - 16)))
+			continue;
+		while (b > done && byte_class[img[b - 1]] != BYTE_OTHER)
+			b--;
+		/* b - 1 is an other byte (never a NUL) unless b is the start. */
+		done = scan_span(img, b, r.end, b == r.begin, ri, best);
 	}
 }
 
-/* Whether any read-only range holds `needle` (linear: memmem). */
+/* Whether a read-only range holds `needle` (linear: memmem), looking
+ * first in range `first` (the names' one, where BusyBox's strings are). */
 static int ranges_contain(const unsigned char *img, const struct range *r, size_t nr,
-			  const char *needle)
+			  size_t first, const char *needle)
 {
 	size_t i, len = strlen(needle);
 
+	if (memmem(img + r[first].begin, r[first].end - r[first].begin, needle, len))
+		return 1;
 	for (i = 0; i < nr; i++)
-		if (memmem(img + r[i].begin, r[i].end - r[i].begin, needle, len))
+		if (i != first && memmem(img + r[i].begin, r[i].end - r[i].begin, needle, len))
 			return 1;
 	return 0;
 }
@@ -258,7 +311,7 @@ static long long find_locations(const unsigned char *img, size_t wb, size_t we,
 				size_t nr_known)
 {
 	size_t n = names->count, bytes = (n + 1) / 2, run = 0, o;
-	size_t tolerance = nr_known / 4, need = nr_known - tolerance;
+	size_t tolerance = nr_known / 8, need = nr_known - tolerance;
 	long long best = -1;
 	long best_score = -1;
 	int tie = 0;
@@ -310,6 +363,7 @@ int applets_scan_table(const struct elfinfo *info, struct applets *out, int *ins
 
 	*installer = 0;
 	out->names_offset = out->loc_offset = -1;
+	init_byte_class();
 	nr_ranges = readonly_ranges(info, &ranges);
 	for (i = 0; i < nr_ranges; i++)
 		find_names_in(img, ranges[i], i, &names);
@@ -350,27 +404,37 @@ int applets_scan_table(const struct elfinfo *info, struct applets *out, int *ins
 		goto out;
 	}
 
-	*installer = ranges_contain(img, ranges, nr_ranges, "--install");
-	if (*installer && nr_known >= 2) {
+	/*
+	 * Look for the location table when enough well-known applets can
+	 * confirm it by chance-proof agreement, or, for small builds, when the
+	 * binary has the installer ("--install") so the table must exist.
+	 */
+	if (nr_known >= 2 && nr_known < KNOWN_ENOUGH)
+		*installer = ranges_contain(img, ranges, nr_ranges, names.range, "--install");
+	if (nr_known >= KNOWN_ENOUGH || *installer) {
 		wb = names.begin - ranges[names.range].begin > LOC_WINDOW
 			? names.begin - LOC_WINDOW : ranges[names.range].begin;
 		we = ranges[names.range].end - names.end > LOC_WINDOW
 			? names.end + LOC_WINDOW : ranges[names.range].end;
 		loc = find_locations(img, wb, we, &names, known, nr_known);
-		if (loc == -2) {
-			rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': two "
-				      "different applet location tables fit its %zu applets; "
-				      "refusing to guess", info->path, names.count);
-			goto out;
-		}
-		if (loc < 0) {
-			rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': it has "
-				      "the installer, but no applet location table near its %zu "
-				      "applet names places the well-known applets (sh, ls, "
-				      "ifconfig...) where BusyBox does; refusing to guess",
-				      info->path, names.count);
-			goto out;
-		}
+	}
+	if (loc == -2) {
+		rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': two "
+			      "different applet location tables fit its %zu applets; "
+			      "refusing to guess", info->path, names.count);
+		goto out;
+	}
+	if (loc >= 0)
+		*installer = 1;
+	else if (nr_known >= KNOWN_ENOUGH || !*installer)
+		*installer = ranges_contain(img, ranges, nr_ranges, names.range, "--install");
+	if (loc < 0 && *installer && nr_known >= 2) {
+		rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': it has "
+			      "the installer, but no applet location table near its %zu "
+			      "applet names places the well-known applets (sh, ls, "
+			      "ifconfig...) where BusyBox does; refusing to guess",
+			      info->path, names.count);
+		goto out;
 	}
 	out->origin = APPLETS_ALL_IN_BIN;
 	rc = APPLET_TABLE_NO_LOCATIONS;
