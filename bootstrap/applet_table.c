@@ -351,6 +351,31 @@ static long long find_locations(const unsigned char *img, size_t wb, size_t we,
 	return tie ? -2 : best;
 }
 
+/*
+ * A names table whose first names were corrupted (or are out of order)
+ * still leaves a sorted tail, and the location table shifted by whole
+ * bytes still fits that tail.  Refuse when the string right before the
+ * names looks like a damaged name (printable, no space, short) and the
+ * location table seems to continue before the window found too (both
+ * nibbles of the byte before it valid): Debian's builds have neither.
+ */
+static int names_cut_short(const unsigned char *img, struct range r, size_t begin, size_t loc)
+{
+	size_t s = begin - 1, len = 0;
+
+	if (begin <= r.begin + 1 || loc <= r.begin)
+		return 0;
+	if ((img[loc - 1] & 0x0f) > 4 || (img[loc - 1] >> 4) > 4)
+		return 0;
+	while (s > r.begin && img[s - 1] != 0 && len <= NAME_MAX_LEN) {
+		if (img[s - 1] <= 0x20 || img[s - 1] >= 0x7f)
+			return 0;
+		s--;
+		len++;
+	}
+	return len >= 1 && len <= NAME_MAX_LEN;
+}
+
 int applets_scan_table(const struct elfinfo *info, struct applets *out, int *installer)
 {
 	const unsigned char *img = info->image;
@@ -422,6 +447,13 @@ int applets_scan_table(const struct elfinfo *info, struct applets *out, int *ins
 		rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': two "
 			      "different applet location tables fit its %zu applets; "
 			      "refusing to guess", info->path, names.count);
+		goto out;
+	}
+	if (loc >= 0 && names_cut_short(img, ranges[names.range], names.begin, (size_t)loc)) {
+		rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': its applet "
+			      "names seem to start before file offset 0x%zx, where a string "
+			      "that is not a sorted applet name breaks them; refusing to guess",
+			      info->path, names.begin);
 		goto out;
 	}
 	if (loc >= 0)
