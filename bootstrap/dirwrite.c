@@ -122,6 +122,7 @@ struct writer {
 	unsigned long tmp_counter;
 	long pid;                /* for temporary names */
 	sigset_t saved_mask;     /* while a temporary name exists */
+	int replaced_files;      /* a file was renamed over an older one */
 	struct dirwrite_stats *stats;
 	struct level *stack;
 	size_t depth, alloc;
@@ -528,12 +529,16 @@ static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 	char *tmp = NULL;
 	int fd = -1, rc = -1;
 
+	struct stat old;
+	int replacing;
+
 	if (file_is_current(w, pfd, name, e)) {
 		w->stats->unchanged++;
 		return 0;
 	}
 	if (clear_dir_for(w, pfd, name, e->path) < 0)
 		return -1;
+	replacing = fstatat(pfd, name, &old, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(old.st_mode);
 	hold_signals(w);
 	for (;;) {
 		free(tmp);
@@ -558,7 +563,7 @@ static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 	entry_times(e, ts);
 	if ((w->as_root && fchown(fd, e->uid, e->gid) < 0) ||
 	    fchmod(fd, e->mode) < 0 || futimens(fd, ts) < 0 ||
-	    (!(w->flags & DIRWRITE_NO_SYNC) && fsync(fd) < 0)) {
+	    (replacing && !(w->flags & DIRWRITE_NO_SYNC) && fsync(fd) < 0)) {
 		bbr_error("cannot write '%s': %s", host_path(w, e->path), strerror(errno));
 		goto out;
 	}
@@ -573,6 +578,7 @@ static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 		goto out;
 	}
 	w->stats->files++;
+	w->replaced_files |= replacing;
 	rc = 0;
 out:
 	if (fd >= 0)
@@ -800,9 +806,11 @@ static int write_hardlinks(struct writer *w, struct rootfs *fs)
 	return rc;
 }
 
-/* Pass 4: directory owners, modes and times, deepest first. */
+/* Pass 4: directory owners, modes and times, deepest first; the renames
+ * over older files made durable. */
 static int finish_dirs(struct writer *w, struct rootfs *fs)
 {
+	int sync = w->replaced_files && !(w->flags & DIRWRITE_NO_SYNC);
 	struct timespec ts[2];
 	size_t i = fs->nr;
 
@@ -819,7 +827,7 @@ static int finish_dirs(struct writer *w, struct rootfs *fs)
 		entry_times(e, ts);
 		bad = (w->as_root && fchown(fd, e->uid, e->gid) < 0) ||
 		      fchmod(fd, e->mode) < 0 || futimens(fd, ts) < 0 ||
-		      (!(w->flags & DIRWRITE_NO_SYNC) && fsync(fd) < 0);
+		      (sync && fsync(fd) < 0);
 		if (bad) {
 			bbr_error("cannot set owner, mode or time of '%s': %s",
 				  host_path(w, e->path), strerror(errno));
@@ -828,7 +836,7 @@ static int finish_dirs(struct writer *w, struct rootfs *fs)
 		}
 		close(fd);
 	}
-	if (!(w->flags & DIRWRITE_NO_SYNC) && fsync(w->rootfd) < 0)
+	if (sync && fsync(w->rootfd) < 0)
 		return bbr_error("cannot sync '%s': %s", w->dir, strerror(errno));
 	return 0;
 }
