@@ -163,7 +163,10 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 		test "$(grep -c "not running as root" err)" = 1 &&
 		test -z "$(find user/root ! -user 65534)" &&
 		test "$(stat -c %a user/root/etc/shadow)" = 600 &&
-		test "$(stat -c %a user/root/tmp)" = 1777
+		test "$(stat -c %a user/root/tmp)" = 1777 &&
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$BBROOT" install --busybox "$BB" user/root 2>err &&
+		test_grep " 0 written" err
 	'
 else
 	test_skip 'as another user: files belong to the caller' 'root and setpriv'
