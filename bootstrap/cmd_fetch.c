@@ -342,9 +342,12 @@ static int choose_source(const struct fetch_request *req, struct fetch_state *st
 			st->canonical = source_file_url(path);
 			free(path);
 		} else if (source_looks_like_url(req->source)) {
-			if (source_scheme(req->source) == SCHEME_OTHER)
-				return bbr_usage("fetch", "unsupported URL '%s': use https://, http:// "
-						 "or file://", req->source);
+			if (source_scheme(req->source) == SCHEME_OTHER) {
+				/* bbr_usage records exit class 2; the caller wants -1. */
+				bbr_usage("fetch", "unsupported URL '%s': use https://, http:// "
+					  "or file://", req->source);
+				return -1;
+			}
 			st->canonical = xstrdup(req->source);
 		} else {
 			struct stat sb;

@@ -45,7 +45,10 @@ char *source_file_url(const char *path)
 	char *abs = NULL;
 	const char *p;
 
-	if (path[0] == '/') {
+	abs = realpath(path, NULL);
+	if (abs) {
+		/* resolved: no "." or ".." segments in the URL */
+	} else if (path[0] == '/') {
 		abs = xstrdup(path);
 	} else {
 		char cwd[PATH_MAX];
