@@ -74,6 +74,7 @@ start_nginx() {
 		scgi_temp_path $prefix/tmp;
 		server {
 			listen 127.0.0.1:$port ssl;
+			listen 127.0.0.2:$port ssl;
 			ssl_certificate $certs/server.pem;
 			ssl_certificate_key $certs/server.key;
 			root $root;
