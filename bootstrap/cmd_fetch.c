@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -379,37 +380,29 @@ static int choose_source(const struct fetch_request *req, struct fetch_state *st
 	return 0;
 }
 
-/* Read the whole file (for the binary check under the URL's name). */
-static int read_whole(const char *path, unsigned char **buf, size_t *len)
+/* The binary check of a downloaded file, under the URL's name: the file is
+ * mapped (elfinfo copies what it keeps), not read into a second buffer. */
+static int check_binary_file(struct fetch_state *st, const char *path)
 {
 	struct stat sb;
-	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *map = MAP_FAILED;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
-	*buf = NULL;
-	*len = 0;
 	if (fd < 0 || fstat(fd, &sb) < 0) {
+		rc = bbr_error("cannot read '%s': %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return bbr_error("cannot read '%s': %s", path, strerror(errno));
+		return rc;
 	}
-	*buf = xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size) {
-		ssize_t n = read(fd, *buf + got, (size_t)sb.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			free(*buf);
-			*buf = NULL;
-			return bbr_error("cannot read '%s': %s", path, n ? strerror(errno) : "file shrank");
-		}
-		got += (size_t)n;
-	}
+	if (sb.st_size > 0)
+		map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	*len = got;
-	return 0;
+	if (sb.st_size > 0 && map == MAP_FAILED)
+		return bbr_error("cannot read '%s': %s", path, strerror(errno));
+	rc = elfinfo_read_memory(sb.st_size > 0 ? map : "", (size_t)sb.st_size, st->url, 0, &st->info);
+	if (map != MAP_FAILED)
+		munmap(map, (size_t)sb.st_size);
+	return rc;
 }
 
 /* Write an extracted binary into the cache as <dir>/<hex>. */
@@ -486,12 +479,14 @@ static int fetch_into_cache(const struct fetch_request *req, struct fetch_state 
 				 "expected sha256 %s, got %s", st->url, st->binary_pin, bin_hex);
 			goto drop;
 		}
+		if (elfinfo_read_memory(image, len, st->url, 0, &st->info) < 0)
+			goto drop;
 	} else {
-		if (read_whole(st->part, &image, &len) < 0)
+		if (check_binary_file(st, st->part) < 0)
 			goto drop;
 		memcpy(bin_hex, res->sha256, SHA256_HEX_LEN + 1);
 	}
-	if (elfinfo_read_memory(image, len, st->url, 0, &st->info) < 0 || verify_arch(st, arch) < 0)
+	if (verify_arch(st, arch) < 0)
 		goto drop;
 	if (is_deb) {
 		if (publish_image(st, bin_hex, image, len) < 0)

@@ -364,10 +364,11 @@ int download_file(const char *url, const char *part, const struct download_optio
 			bbr_info("partial download kept in '%s': the next run resumes it", part);
 		goto out;
 	}
-	if (fsync(t.fd) < 0 && errno != EINVAL) {
-		bbr_error("cannot write partial download '%s': %s", part, strerror(errno));
-		goto out;
-	}
+	/*
+	 * No fsync of the body: cache entries are re-verified (sha256) before
+	 * every use, so one torn by a crash is found and fetched again.  The
+	 * rename into the cache and bbroot.lock are still made durable.
+	 */
 	if (sha256_final_hex(&t.hash, res->sha256) < 0)
 		goto out;
 	res->size = t.have;

@@ -34,7 +34,8 @@ struct download_result {
  * Range request; a clean restart when the server ignores it).  The hash
  * covers the existing bytes (read once) and the streamed ones.
  *
- * 0: `part` holds the whole body, fsync'd, and res is filled.
+ * 0: `part` holds the whole body (not fsync'd: the cache re-verifies
+ * entries on use) and res is filled.
  * -1 with one message naming the URL and the cause: `part` is kept only
  * when it holds bytes a later run can resume (a transient failure after
  * the retries, or an interruption), else it is removed.  SIGINT/SIGTERM
