@@ -87,6 +87,7 @@ struct fetch_state {
 	char *url;               /* URL downloaded */
 	char *pin;               /* sha256 the download must have, or NULL */
 	char *binary_pin;        /* sha256 the binary must have (.deb), or NULL */
+	const char *pin_origin;  /* where the pin came from, for messages */
 	char *part;
 	char *cached;            /* final cache path */
 	int default_source;
@@ -291,6 +292,7 @@ static void offline_hint(void)
 /* The download's pin and the binary's pin from a lock entry. */
 static void pins_from_lock(struct fetch_state *st, const struct lock_entry *e)
 {
+	st->pin_origin = LOCK_FILE;
 	if (e->source_sha256) {
 		st->pin = xstrdup(e->source_sha256);
 		st->binary_pin = xstrdup(e->sha256);
@@ -330,6 +332,7 @@ static int choose_source(const struct fetch_request *req, struct fetch_state *st
 						 "and recorded in %s", *arch, LOCK_FILE);
 			st->canonical = xstrdup(pin->url);
 			st->pin = xstrdup(pin->sha256);
+			st->pin_origin = "pins.ini";
 		}
 		st->url = mirror ? source_mirror(st->canonical, mirror) : xstrdup(st->canonical);
 		if (!st->url)
@@ -373,6 +376,7 @@ static int choose_source(const struct fetch_request *req, struct fetch_state *st
 		free(st->pin);
 		free(st->binary_pin);
 		st->pin = xstrdup(req->sha256);
+		st->pin_origin = "--sha256";
 		st->binary_pin = NULL;
 		e = NULL;
 	}
@@ -464,8 +468,8 @@ static int fetch_into_cache(const struct fetch_request *req, struct fetch_state 
 			goto out;
 	}
 	if (st->pin && strcmp(st->pin, res->sha256)) {
-		bbr_fail(BBR_EXIT_INTEGRITY, "checksum mismatch for '%s': expected sha256 %s, got %s",
-			 st->url, st->pin, res->sha256);
+		bbr_fail(BBR_EXIT_INTEGRITY, "checksum mismatch for '%s': expected sha256 %s (%s), got %s",
+			 st->url, st->pin, st->pin_origin, res->sha256);
 		goto drop;
 	}
 	is_deb = deb_is_package(st->part);
@@ -476,7 +480,8 @@ static int fetch_into_cache(const struct fetch_request *req, struct fetch_state 
 			goto drop;
 		if (st->binary_pin && strcmp(st->binary_pin, bin_hex)) {
 			bbr_fail(BBR_EXIT_INTEGRITY, "checksum mismatch for bin/busybox in '%s': "
-				 "expected sha256 %s, got %s", st->url, st->binary_pin, bin_hex);
+				 "expected sha256 %s (%s), got %s", st->url, st->binary_pin,
+				 LOCK_FILE, bin_hex);
 			goto drop;
 		}
 		if (elfinfo_read_memory(image, len, st->url, 0, &st->info) < 0)

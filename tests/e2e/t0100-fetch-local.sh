@@ -33,7 +33,7 @@ test_expect_success 'the lock is verified against: changed content is exit 3' '
 	printf x >>busybox &&
 	rm "$XDG_CACHE_HOME/bbroot/$BBSUM" &&
 	test_expect_code 3 bbroot fetch ./busybox 2>err &&
-	test_grep "checksum mismatch for .file://.*/busybox.: expected sha256 $BBSUM, got " err &&
+	test_grep "checksum mismatch for .file://.*/busybox.: expected sha256 $BBSUM (bbroot.lock), got " err &&
 	cmp lock.before bbroot.lock &&
 	test -z "$(cache_files)" &&
 	mv busybox.orig busybox
@@ -49,7 +49,7 @@ test_expect_success '--sha256 mismatch: exit 3, expected and actual, nothing kep
 	mkdir pin && cd pin &&
 	test_expect_code 3 bbroot fetch --cache-dir "$TRASH/c2" \
 		--sha256 0000000000000000000000000000000000000000000000000000000000000000 ../busybox 2>../err5 &&
-	test_grep "expected sha256 0000000000000000000000000000000000000000000000000000000000000000, got $BBSUM" ../err5 &&
+	test_grep "expected sha256 0000000000000000000000000000000000000000000000000000000000000000 (--sha256), got $BBSUM" ../err5 &&
 	test ! -e bbroot.lock && test -z "$(ls -A)" &&
 	test -z "$(find "$TRASH/c2" -type f)"
 '

@@ -180,7 +180,7 @@ test_expect_success 'default source: BBROOT_MIRROR works too' '
 test_expect_success 'default source: the compiled-in pin is enforced (exit 3)' '
 	fresh upstream &&
 	test_expect_code 3 bbroot fetch --arch amd64 --mirror "$FAULT" 2>err &&
-	test_grep "checksum mismatch for .$FAULT/$UP/busybox.: expected sha256 6e123e7f3202a8c1e9b1f94d8941580a25135382b99e8d3e34fb858bba311348, got $BBSUM" err &&
+	test_grep "checksum mismatch for .$FAULT/$UP/busybox.: expected sha256 6e123e7f3202a8c1e9b1f94d8941580a25135382b99e8d3e34fb858bba311348 (pins.ini), got $BBSUM" err &&
 	nothing_left
 '
 test_expect_success 'default source offline: one line naming URL and cause, plus a hint' '
