@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,4 +101,29 @@ out:
 		close(dfd);
 	free(to);
 	return rc;
+}
+
+int cache_lock(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return bbr_error("cannot open cache directory '%s': %s", dir, strerror(errno));
+	r = flock(fd, LOCK_EX | LOCK_NB);
+	if (r < 0 && errno == EWOULDBLOCK) {
+		bbr_info("waiting for another bbroot using the cache '%s'", dir);
+		while ((r = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
+			;
+	}
+	if (r == 0)
+		return fd;
+	bbr_error("cannot lock cache directory '%s': %s", dir, strerror(errno));
+	close(fd);
+	return -1;
+}
+
+void cache_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }

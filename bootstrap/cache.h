@@ -40,4 +40,15 @@ int cache_check(const char *path, const char *hex);
  */
 int cache_publish(const char *dir, const char *from, const char *hex, char **path);
 
+/*
+ * Take the cache's writer lock (flock on the directory itself, so no lock
+ * file is left behind): one fetch at a time downloads into and publishes
+ * to a cache, so two never share a .part.  Waits, saying so, when another
+ * bbroot holds it.  Returns the fd to pass to cache_unlock(), or -1 with a
+ * message.
+ */
+int cache_lock(const char *dir);
+/* Release a lock from cache_lock(); -1 is ignored. */
+void cache_unlock(int fd);
+
 #endif

@@ -520,7 +520,7 @@ static int run_fetch(const struct fetch_request *req)
 	const char *arch = req->arch;
 	char bin_hex[SHA256_HEX_LEN + 1];
 	char platform[64], printable[512];
-	int rc = -1;
+	int cache_fd = -1, rc = -1;
 
 	state_init(&st);
 	if (lock_read(LOCK_FILE, &st.lock) < 0)
@@ -573,11 +573,16 @@ static int run_fetch(const struct fetch_request *req)
 	}
 	if (mkdir_p(st.dir, 0755) < 0)
 		goto out;
+	cache_fd = cache_lock(st.dir);
+	if (cache_fd < 0)
+		goto out;
 	if (fetch_into_cache(req, &st, arch, &res, bin_hex) < 0) {
 		if (st.default_source && bbr_exit_code(-1) == BBR_EXIT_FAIL)
 			offline_hint();
 		goto out;
 	}
+	cache_unlock(cache_fd);
+	cache_fd = -1;
 
 	elfinfo_platform(&st.info, platform, sizeof(platform));
 	memset(&entry, 0, sizeof(entry));
@@ -600,6 +605,7 @@ static int run_fetch(const struct fetch_request *req)
 	printf("%s  %s\n", bin_hex, st.cached);
 	rc = 0;
 out:
+	cache_unlock(cache_fd);
 	state_release(&st);
 	return rc;
 }
