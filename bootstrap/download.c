@@ -252,6 +252,9 @@ static enum outcome attempt(const char *url, const char *part, struct transfer *
 		char where[512];
 
 		bbr_printable(effective, where, sizeof(where));
+		if (code == CURLE_UNSUPPORTED_PROTOCOL)
+			snprintf(errbuf, sizeof(errbuf),
+				 "redirects are followed to https and http only");
 		if (result == TRANSIENT && !last)
 			bbr_warn("cannot download '%s' (redirected to '%s'): %s", url, where, errbuf);
 		else

@@ -6,7 +6,7 @@
  *     [amd64]
  *     url = https://busybox.net/downloads/binaries/1.35.0-x86_64-linux-musl/busybox
  *     sha256 = 6e123e7f...     (of the binary: its name in the cache)
- *     size = 1131168
+ *     size = 1131168           (bytes; illustrative)
  *     version = 1.35.0
  *     platform = linux/amd64
  *     source_sha256 = ...      (only when the URL is a .deb: the package)

@@ -117,7 +117,8 @@ test_expect_success 'a redirect loop stops at --max-redirs' '
 test_expect_success 'a redirect to file:// is refused' '
 	fresh tofile &&
 	test_expect_code 1 bbroot fetch $PIN "$FAULT/tofile/$TRASH/www/busybox" 2>err &&
-	test_grep "cannot download .$FAULT/tofile/.*file:.*" err && nothing_left
+	test_grep "cannot download .$FAULT/tofile/.* (redirected to .file:///.*): redirects are followed to https and http only" err &&
+	nothing_left
 '
 test_expect_success 'an http redirect is followed' '
 	fresh redir &&
