@@ -121,6 +121,28 @@ static const struct option fetch_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* OCI architecture name for what users type: Debian and uname names too. */
+static const char *canonical_arch(const char *arch)
+{
+	static const struct {
+		const char *alias, *oci;
+	} aliases[] = {
+		{ "x86_64", "amd64" }, { "x86-64", "amd64" }, { "aarch64", "arm64" },
+		{ "armhf", "arm" }, { "armel", "arm" }, { "armv7", "arm" }, { "armv7l", "arm" },
+		{ "i386", "386" }, { "i686", "386" }, { "ppc64el", "ppc64le" },
+	};
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(arch, aliases[i].alias))
+			return aliases[i].oci;
+	for (p = arch; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return NULL;
+	return *arch ? arch : NULL;
+}
+
 /* A non-negative integer with an optional K/M/G (binary) suffix. */
 static int parse_size(const char *s, long long *out)
 {
@@ -180,7 +202,10 @@ static int parse_args(int argc, char **argv, struct fetch_request *req)
 	while ((c = getopt_long(argc, argv, "+a:h", fetch_options, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			req->arch = optarg;
+			req->arch = canonical_arch(optarg);
+			if (!req->arch)
+				return bbr_usage("fetch", "invalid --arch '%s': use an OCI name "
+						 "such as amd64, arm64, arm, 386, s390x", optarg);
 			break;
 		case OPT_SHA256:
 			if (!sha256_hex_valid(optarg))

@@ -92,6 +92,27 @@ test_expect_success '--arch that does not match the binary is exit 3' '
 	test_expect_code 3 bbroot fetch --arch arm64 ../busybox 2>err &&
 	test_grep "built for amd64, not arm64" err && test ! -e bbroot.lock
 '
+test_expect_success '--arch accepts Debian and uname names' '
+	mkdir alias && cd alias &&
+	bbroot fetch --arch x86_64 ../busybox >out && test_grep "^\[amd64\]" bbroot.lock &&
+	test_expect_code 3 bbroot fetch --arch armhf ../busybox 2>err &&
+	test_grep "built for amd64, not arm\$" err &&
+	test_expect_code 2 bbroot fetch --arch "AMD 64" ../busybox 2>err
+'
+test_expect_success 'without a terminal: one plain line per download' '
+	mkdir plain && cd plain &&
+	bbroot fetch --cache-dir "$TRASH/plain.cache" ../busybox >out 2>err &&
+	test "$(grep -c "^bbroot: downloaded .file://$TRASH/busybox.: [0-9.]* MiB in " err)" = 1 &&
+	! grep -q "$(printf "\r")" err
+'
+test_expect_success '--progress draws the progress line; -q prints nothing' '
+	mkdir prog && cd prog &&
+	bbroot --progress fetch --cache-dir "$TRASH/prog.cache" ../busybox >out 2>err &&
+	grep -q "$(printf "\r")" err && test_grep "MiB/s" err &&
+	rm -rf "$TRASH/prog.cache" bbroot.lock &&
+	bbroot -q --progress fetch --cache-dir "$TRASH/prog.cache" ../busybox >out 2>err &&
+	test ! -s err && test_grep "^$BBSUM " out
+'
 test_expect_success 'a missing file fails with exit 1' '
 	test_expect_code 1 bbroot fetch ./nope 2>err &&
 	test_grep "cannot read .\./nope.: No such file" err
