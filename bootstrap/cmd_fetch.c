@@ -472,7 +472,7 @@ static int verify_arch(const struct fetch_state *st, const char *arch)
  * the download module kept it for resuming.  Fills e (borrowing strings
  * from st) for the lock.
  */
-static int fetch_into_cache(const struct fetch_request *req, struct fetch_state *st,
+static int fetch_into_cache(const struct download_options *net, struct fetch_state *st,
 			    const char *arch, struct download_result *res, char bin_hex[SHA256_HEX_LEN + 1])
 {
 	unsigned char *image = NULL;
@@ -483,13 +483,13 @@ static int fetch_into_cache(const struct fetch_request *req, struct fetch_state 
 	if (mkdir_p(partdir, 0755) < 0)
 		goto out;
 	st->part = cache_part_path(st->dir, st->url);
-	if (download_file(st->url, st->part, &req->net, res) < 0)
+	if (download_file(st->url, st->part, net, res) < 0)
 		goto out;
 	if (st->pin && strcmp(st->pin, res->sha256) && res->resumed) {
 		bbr_info("'%s' resumed download does not match its sha256: downloading it again",
 			 st->url);
 		unlink(st->part);
-		if (download_file(st->url, st->part, &req->net, res) < 0)
+		if (download_file(st->url, st->part, net, res) < 0)
 			goto out;
 	}
 	if (st->pin && strcmp(st->pin, res->sha256)) {
@@ -501,7 +501,7 @@ static int fetch_into_cache(const struct fetch_request *req, struct fetch_state 
 	if (is_deb < 0)
 		goto drop;
 	if (is_deb) {
-		if (deb_extract_busybox(st->part, st->url, req->net.max_size, &image, &len, bin_hex) < 0)
+		if (deb_extract_busybox(st->part, st->url, net->max_size, &image, &len, bin_hex) < 0)
 			goto drop;
 		if (st->binary_pin && strcmp(st->binary_pin, bin_hex)) {
 			bbr_fail(BBR_EXIT_INTEGRITY, "checksum mismatch for bin/busybox in '%s': "
@@ -540,6 +540,7 @@ static int run_fetch(const struct fetch_request *req)
 {
 	struct fetch_state st;
 	const struct lock_entry *locked = NULL;
+	struct download_options net;
 	struct download_result res;
 	struct lock_entry entry;
 	const char *arch = req->arch;
@@ -596,12 +597,15 @@ static int run_fetch(const struct fetch_request *req)
 			  bbr_printable(st.url, printable, sizeof(printable)));
 		goto out;
 	}
+	/* Unpinned bytes must not be downgraded to http by a redirect either. */
+	net = req->net;
+	net.https_redirects_only = !st.pin && !req->insecure;
 	if (mkdir_p(st.dir, 0755) < 0)
 		goto out;
 	cache_fd = cache_lock(st.dir);
 	if (cache_fd < 0)
 		goto out;
-	if (fetch_into_cache(req, &st, arch, &res, bin_hex) < 0) {
+	if (fetch_into_cache(&net, &st, arch, &res, bin_hex) < 0) {
 		if (st.default_source && bbr_exit_code(-1) == BBR_EXIT_FAIL)
 			offline_hint();
 		goto out;

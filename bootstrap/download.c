@@ -35,6 +35,7 @@ void download_options_init(struct download_options *opt)
 	opt->retries = 3;
 	opt->retry_delay = 1;
 	opt->max_redirs = 5;
+	opt->https_redirects_only = 0;
 }
 
 /* Set by SIGINT/SIGTERM while a transfer runs. */
@@ -163,7 +164,7 @@ static enum outcome attempt(const char *url, const char *part, struct transfer *
 	SETOPT(h, CURLOPT_URL, url);
 	SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
 	SETOPT(h, CURLOPT_PROTOCOLS_STR, "https,http,file");
-	SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, "https,http");
+	SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, opt->https_redirects_only ? "https" : "https,http");
 	SETOPT(h, CURLOPT_FOLLOWLOCATION, 1L);
 	SETOPT(h, CURLOPT_MAXREDIRS, opt->max_redirs);
 	SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -253,7 +254,9 @@ static enum outcome attempt(const char *url, const char *part, struct transfer *
 
 		bbr_printable(effective, where, sizeof(where));
 		if (code == CURLE_UNSUPPORTED_PROTOCOL)
-			snprintf(errbuf, sizeof(errbuf),
+			snprintf(errbuf, sizeof(errbuf), "%s", opt->https_redirects_only ?
+				 "redirects are followed to https only when no sha256 pins the "
+				 "download (--sha256 or --insecure allow http)" :
 				 "redirects are followed to https and http only");
 		if (result == TRANSIENT && !last)
 			bbr_warn("cannot download '%s' (redirected to '%s'): %s", url, where, errbuf);

@@ -18,6 +18,7 @@ struct download_options {
 	int retries;             /* further attempts after a transient failure */
 	double retry_delay;      /* first backoff in seconds, doubled each time */
 	long max_redirs;         /* redirects followed */
+	int https_redirects_only; /* no redirect to http:// (nothing pins the bytes) */
 };
 
 /* The defaults documented in docs/fetch.md. */

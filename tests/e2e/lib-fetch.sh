@@ -52,9 +52,11 @@ make_ca() {
 		-CAcreateserial -days 2 -extfile "$d/ext" -out "$d/server.pem" >/dev/null 2>&1
 }
 
-# start_nginx ROOT CERTDIR: HTTPS on loopback; sets HTTPS_URL and NGINX_LOG.
+# start_nginx ROOT CERTDIR: HTTPS on loopback; sets HTTPS_URL, HTTP_URL (the
+# same files over plain http) and NGINX_LOG.  https://.../tohttp/NAME
+# redirects to http://.../NAME.
 start_nginx() {
-	root=$1 certs=$2 port=$(free_port)
+	root=$1 certs=$2 port=$(free_port) hport=$(free_port)
 	prefix=$TRASH/nginx
 	NGINX_LOG=$prefix/access.log
 	mkdir -p "$prefix/tmp" &&
@@ -78,6 +80,13 @@ start_nginx() {
 			ssl_certificate $certs/server.pem;
 			ssl_certificate_key $certs/server.key;
 			root $root;
+			location /tohttp/ {
+				rewrite ^/tohttp/(.*)\$ http://127.0.0.1:$hport/\$1 redirect;
+			}
+		}
+		server {
+			listen 127.0.0.1:$hport;
+			root $root;
 		}
 	}
 	CONF
@@ -89,4 +98,5 @@ start_nginx() {
 		i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1
 	done
 	HTTPS_URL=https://127.0.0.1:$port
+	HTTP_URL=http://127.0.0.1:$hport
 }
