@@ -536,6 +536,40 @@ out:
 	return rc;
 }
 
+/*
+ * When the lock names the binary, use the cache entry if it is valid:
+ * print it and return 1.  A corrupt entry is discarded (0: fetch it);
+ * 0 also when absent or nothing is locked; -1 on errors.
+ */
+static int use_cached(struct fetch_state *st, const struct lock_entry *locked)
+{
+	char *path;
+	int state;
+
+	if (!locked)
+		return 0;
+	path = cache_entry_path(st->dir, locked->sha256);
+	state = cache_check(path, locked->sha256);
+	if (state == CACHE_VALID) {
+		bbr_info("busybox %s for %s is up to date (%s)",
+			 locked->version ? locked->version : "(unknown version)",
+			 locked->platform ? locked->platform : locked->arch, LOCK_FILE);
+		printf("%s  %s\n", locked->sha256, path);
+		free(path);
+		return 1;
+	}
+	if (state == CACHE_CORRUPT) {
+		bbr_warn("cache entry '%s' does not match its sha256: discarding it", path);
+		if (unlink(path) < 0 && errno != ENOENT)
+			state = bbr_error("cannot remove corrupt cache entry '%s': %s", path,
+					  strerror(errno));
+		else
+			state = 0;
+	}
+	free(path);
+	return state < 0 ? -1 : 0;
+}
+
 static int run_fetch(const struct fetch_request *req)
 {
 	struct fetch_state st;
@@ -557,32 +591,12 @@ static int run_fetch(const struct fetch_request *req)
 	if (!st.dir)
 		goto out;
 
-	if (locked) {
-		/* The lock names it: the cache may already have it. */
-		char *path = cache_entry_path(st.dir, locked->sha256);
-		int state = cache_check(path, locked->sha256);
-
-		if (state == CACHE_VALID) {
-			bbr_info("busybox %s for %s is up to date (%s)",
-				 locked->version ? locked->version : "(unknown version)",
-				 locked->platform ? locked->platform : locked->arch, LOCK_FILE);
-			printf("%s  %s\n", locked->sha256, path);
-			free(path);
-			rc = 0;
-			goto out;
-		}
-		if (state == CACHE_CORRUPT) {
-			bbr_warn("cache entry '%s' does not match its sha256: discarding it", path);
-			if (unlink(path) < 0 && errno != ENOENT) {
-				bbr_error("cannot remove corrupt cache entry '%s': %s", path, strerror(errno));
-				free(path);
-				goto out;
-			}
-		}
-		free(path);
-		if (state < 0)
-			goto out;
+	rc = use_cached(&st, locked);
+	if (rc != 0) {
+		rc = rc > 0 ? 0 : -1;
+		goto out;
 	}
+	rc = -1;
 
 	if (req->offline && source_scheme(st.url) != SCHEME_FILE) {
 		bbr_error("cannot fetch '%s': --offline and the cache does not have it",
@@ -605,6 +619,13 @@ static int run_fetch(const struct fetch_request *req)
 	cache_fd = cache_lock(st.dir);
 	if (cache_fd < 0)
 		goto out;
+	/* Another bbroot may have fetched it while we waited for the lock. */
+	rc = use_cached(&st, locked);
+	if (rc != 0) {
+		rc = rc > 0 ? 0 : -1;
+		goto out;
+	}
+	rc = -1;
 	if (fetch_into_cache(&net, &st, arch, &res, bin_hex) < 0) {
 		if (st.default_source && bbr_exit_code(-1) == BBR_EXIT_FAIL)
 			offline_hint();
