@@ -440,23 +440,23 @@ static int publish_image(struct fetch_state *st, const char *hex,
 {
 	struct atomic_file af;
 	char *path = cache_entry_path(st->dir, hex);
+	int rc = -1;
 
-	if (atomic_file_open(&af, path, 0755) < 0) {
-		free(path);
-		return -1;
-	}
+	if (atomic_file_open(&af, path, 0755) < 0)
+		goto out;
 	if (write_all(af.fd, image, len) < 0) {
 		bbr_error("cannot write cache entry '%s': %s", path, strerror(errno));
 		atomic_file_abort(&af);
-		free(path);
-		return -1;
+		goto out;
 	}
-	if (atomic_file_commit(&af) < 0) {
-		free(path);
-		return -1;
-	}
+	if (atomic_file_commit(&af) < 0)
+		goto out;
 	st->cached = path;
-	return 0;
+	path = NULL;
+	rc = 0;
+out:
+	free(path);
+	return rc;
 }
 
 static int verify_arch(const struct fetch_state *st, const char *arch)
@@ -478,59 +478,62 @@ static int fetch_into_cache(const struct download_options *net, struct fetch_sta
 	unsigned char *image = NULL;
 	size_t len = 0;
 	char *partdir = xasprintf("%s/partial", st->dir);
-	int is_deb, rc = -1;
+	int is_deb, rc = -1, discard = 0;
 
 	if (mkdir_p(partdir, 0755) < 0)
 		goto out;
 	st->part = cache_part_path(st->dir, st->url);
 	if (download_file(st->url, st->part, net, res) < 0)
-		goto out;
+		goto out; /* download_file decided whether the .part stays */
+	/* From here on, a failure leaves nothing behind. */
+	discard = 1;
 	if (st->pin && strcmp(st->pin, res->sha256) && res->resumed) {
 		bbr_info("'%s' resumed download does not match its sha256: downloading it again",
 			 st->url);
 		unlink(st->part);
+		discard = 0;
 		if (download_file(st->url, st->part, net, res) < 0)
 			goto out;
+		discard = 1;
 	}
 	if (st->pin && strcmp(st->pin, res->sha256)) {
 		bbr_fail(BBR_EXIT_INTEGRITY, "checksum mismatch for '%s': expected sha256 %s (%s), got %s",
 			 st->url, st->pin, st->pin_origin, res->sha256);
-		goto drop;
+		goto out;
 	}
 	is_deb = deb_is_package(st->part);
 	if (is_deb < 0)
-		goto drop;
+		goto out;
 	if (is_deb) {
 		if (deb_extract_busybox(st->part, st->url, net->max_size, &image, &len, bin_hex) < 0)
-			goto drop;
+			goto out;
 		if (st->binary_pin && strcmp(st->binary_pin, bin_hex)) {
 			bbr_fail(BBR_EXIT_INTEGRITY, "checksum mismatch for bin/busybox in '%s': "
 				 "expected sha256 %s (%s), got %s", st->url, st->binary_pin,
 				 LOCK_FILE, bin_hex);
-			goto drop;
+			goto out;
 		}
 		if (elfinfo_read_memory(image, len, st->url, 0, &st->info) < 0)
-			goto drop;
+			goto out;
 	} else {
 		if (check_binary_file(st, st->part) < 0)
-			goto drop;
+			goto out;
 		memcpy(bin_hex, res->sha256, SHA256_HEX_LEN + 1);
 	}
 	if (verify_arch(st, arch) < 0)
-		goto drop;
+		goto out;
 	if (is_deb) {
 		if (publish_image(st, bin_hex, image, len) < 0)
-			goto drop;
-		unlink(st->part);
-	} else {
-		if (cache_publish(st->dir, st->part, bin_hex, &st->cached) < 0)
 			goto out;
+	} else if (cache_publish(st->dir, st->part, bin_hex, &st->cached) < 0) {
+		goto out;
 	}
 	rc = 0;
-	goto out;
-drop:
-	unlink(st->part);
 out:
+	/* The package (or a failed .part) is not kept; a published binary was
+	 * renamed away, so this only removes what must go. */
+	if (discard)
+		unlink(st->part);
 	free(image);
 	free(partdir);
 	return rc;
