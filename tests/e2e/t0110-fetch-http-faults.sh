@@ -100,6 +100,16 @@ test_expect_success 'a server that ignores Range: clean restart, right bytes' '
 	test "$(requests "GET /dropnorange/busybox ")" = 3 &&
 	cmp "$BB" "$XDG_CACHE_HOME/bbroot/$BBSUM" && test -z "$(parts)"
 '
+test_expect_success 'a stale .part that does not match the pin: downloaded again from scratch' '
+	fresh stale && url="$FAULT/busybox?stale" &&
+	mkdir -p "$XDG_CACHE_HOME/bbroot/partial" &&
+	head -c 1000 /dev/zero >"$XDG_CACHE_HOME/bbroot/partial/$(printf %s "$url" | sha256sum | cut -c1-32).part" &&
+	bbroot fetch $PIN "$url" >out 2>err &&
+	test_grep "resumed download does not match its sha256: downloading it again" err &&
+	test_grep "GET /busybox?stale range=bytes=1000-" "$FAULT_LOG" &&
+	test_grep "GET /busybox?stale range=-" "$FAULT_LOG" &&
+	cmp "$BB" "$XDG_CACHE_HOME/bbroot/$BBSUM" && test -z "$(parts)"
+'
 test_expect_success 'a stalled body hits the low-speed timeout' '
 	fresh stall &&
 	test_expect_code 1 bbroot fetch $PIN --retries 0 --low-speed-time 1 \
