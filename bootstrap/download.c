@@ -218,7 +218,7 @@ static enum outcome attempt(const char *url, const char *part, struct transfer *
 		result = INTERRUPTED;
 		goto out;
 	}
-	if (offset > 0 && (code == CURLE_RANGE_ERROR ||
+	if (offset > 0 && (code == CURLE_RANGE_ERROR || code == CURLE_BAD_DOWNLOAD_RESUME ||
 			   (code == CURLE_HTTP_RETURNED_ERROR && status == 416))) {
 		bbr_info("'%s' cannot resume at byte %lld (%s): starting over", url, offset, errbuf);
 		result = RESTART;
@@ -320,7 +320,9 @@ int download_file(const char *url, const char *part, const struct download_optio
 		bbr_error("cannot open partial download '%s': not a regular file", part);
 		goto out;
 	}
-	if (st.st_size > opt->max_size) {
+	if (st.st_size > opt->max_size || !strncasecmp(url, "file://", 7)) {
+		/* Too big to be ours; or a local file, which is cheaper to
+		 * copy again than to trust a leftover prefix of. */
 		if (restart(&t, part) < 0)
 			goto out;
 	} else {
