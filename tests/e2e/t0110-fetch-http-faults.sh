@@ -53,6 +53,15 @@ test_expect_success 'a warm cache makes no request (server log)' '
 	bbroot fetch >out 2>err && test_grep "up to date" err &&
 	test "$(wc -l <"$FAULT_LOG")" = "$before"
 '
+test_expect_success 'a corrupted cache entry is discarded and downloaded again' '
+	cd pinned && export XDG_CACHE_HOME=$TRASH/pinned.cache &&
+	before=$(requests "GET /busybox ") &&
+	printf tampered >"$XDG_CACHE_HOME/bbroot/$BBSUM" &&
+	bbroot fetch >out 2>err &&
+	test_grep "warning: cache entry .*/$BBSUM. does not match its sha256: discarding it" err &&
+	test "$(requests "GET /busybox ")" = $((before + 1)) &&
+	cmp "$BB" "$XDG_CACHE_HOME/bbroot/$BBSUM"
+'
 test_expect_success '404: exit 1, URL and status named, not retried, nothing left' '
 	fresh e404 &&
 	test_expect_code 1 bbroot fetch $PIN $FAST "$FAULT/404/busybox" 2>err &&
