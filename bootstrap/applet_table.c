@@ -18,20 +18,24 @@
  * by content:
  *
  *   1. The read-only PT_LOAD segments are merged into disjoint file ranges
- *      and scanned once, string by string, for the longest run of
- *      name-shaped strings in strictly increasing order closed by an empty
- *      string.  A tie between two different runs is refused.
- *   2. Only when the binary has the installer (its "--install" string),
- *      the bytes near the names are scanned once, right to left, for
- *      windows of ceil(N/2) bytes whose nibbles are all valid; each is
- *      scored against well-known applets (sh and ls in /bin, ifconfig in
- *      /sbin, env in /usr/bin, chroot in /usr/sbin...), stopping at the
- *      first mismatch beyond a small tolerance for distribution patches.
- *      The best window must match enough of them and be the only one with
- *      its score, else the binary is refused rather than guessed at.
+ *      and scanned once for the longest run of name-shaped strings in
+ *      strictly increasing order closed by an empty string (only every
+ *      32nd byte is probed; see find_names_in).  A tie between two
+ *      different runs is refused, and so is a run that a damaged name
+ *      seems to have cut short.
+ *   2. When enough well-known applets are among the names (or, for small
+ *      builds, when the binary has the installer: its "--install"
+ *      string), the bytes within LOC_WINDOW of the names are scanned
+ *      once, right to left, for windows of ceil(N/2) bytes whose nibbles
+ *      are all valid; each is scored against the well-known applets (sh
+ *      and ls in /bin, ifconfig in /sbin, env in /usr/bin, chroot in
+ *      /usr/sbin...), stopping at the first mismatch beyond a tolerance of
+ *      one in eight for distribution patches.  The best window must match
+ *      enough of them and be the only one with its score, else a binary
+ *      with the installer is refused rather than guessed at.
  *
  * Everything is bounds-checked against the image: the input is hostile
- * (see tests/fuzz/fuzz_applets.c).
+ * (see tests/fuzz/fuzz_reader.c).
  */
 #include "applets.h"
 #include "../bbroot.h"
