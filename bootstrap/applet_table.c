@@ -145,7 +145,12 @@ static size_t readonly_ranges(const struct elfinfo *info, struct range **out)
 	return merged + 1;
 }
 
-/* Bytes that may appear in the names blob: name characters and NUL. */
+/*
+ * Bytes that may appear in the names blob: NUL and the characters of
+ * BusyBox's applet names, which are lower case ("[", "[[", "run-parts",
+ * "ssl_client", "mkfs.ext2").  Upper case is left out on purpose: x86-64
+ * code is full of REX prefixes 0x40-0x4f ('@', 'A'..'O').
+ */
 enum { BYTE_OTHER = 0, BYTE_NAME = 1, BYTE_NUL = 2 };
 static unsigned char byte_class[256];
 /* 1 for name bytes and NUL, 0 for the others. */
@@ -161,8 +166,8 @@ static void init_byte_class(void)
 		return;
 	for (c = 0; c < 256; c++)
 		byte_class[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-				(c >= 'A' && c <= 'Z') || c == '[' || c == ']' || c == '-' ||
-				c == '_' || c == '.' || c == '+' ? BYTE_NAME : BYTE_OTHER;
+				c == '[' || c == '-' || c == '_' || c == '.'
+				? BYTE_NAME : BYTE_OTHER;
 	byte_class[0] = BYTE_NUL;
 	for (c = 0; c < 256; c++) {
 		span_ok[c] = byte_class[c] != BYTE_OTHER;
