@@ -346,7 +346,8 @@ int cmd_pack(int argc, char **argv)
 	rootfs_init(&p.fs);
 	image_meta_init(&p.meta);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:f:c:t:h", long_options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:f:c:t:h", long_options, NULL)) != -1) {
 		int r;
 
 		switch (c) {
@@ -408,6 +409,12 @@ int cmd_pack(int argc, char **argv)
 		case OPT_USER:
 			p.meta.user = optarg;
 			break;
+		case ':':
+			code = bbr_usage("pack", "option '%s' needs a value", argv[optind - 1]);
+			goto out;
+		case '?':
+			code = bbr_usage("pack", "unknown option '%s'", argv[optind - 1]);
+			goto out;
 		default:
 			r = layout_option(&p.layout, "pack", c, optarg);
 			if (r < 0) {
