@@ -198,7 +198,10 @@ int tarw_open(struct tarw *w, int fd, const char *name, enum tarw_compress c)
 	w->tar = t;
 	if (!t)
 		return bbr_error("cannot create tar writer for '%s': out of memory", name);
+	/* hdrcharset=BINARY: names are bytes, never converted through the
+	 * locale, so the builder's LC_ALL cannot change a header. */
 	if (archive_write_set_format_pax_restricted(t) != ARCHIVE_OK ||
+	    archive_write_set_format_option(t, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK ||
 	    archive_write_add_filter_none(t) != ARCHIVE_OK ||
 	    archive_write_set_bytes_per_block(t, 10240) != ARCHIVE_OK ||
 	    archive_write_open2(t, w, NULL, tar_out_cb, NULL, NULL) != ARCHIVE_OK)
