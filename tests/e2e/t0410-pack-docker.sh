@@ -7,33 +7,7 @@
 
 dockerd_dir=$TRASH/dockerd
 
-# The busybox rootfs: from the model when the layout module is in this
-# tree, else the classic recipe's tree (one absolute symlink per applet)
-# packed with --from, which exercises the same sink.
-have_layout() { [ -f "$TOP/bootstrap/layout.c" ]; }
-
-classic_tree() {
-	d=$1 bb=$2 run=${3:-}
-	mkdir -p "$d/bin" && cp "$bb" "$d/bin/busybox" &&
-	for p in $($run "$bb" --list-full); do
-		mkdir -p "$d/$(dirname "$p")" &&
-		{ [ -e "$d/$p" ] || [ -L "$d/$p" ] || ln -s /bin/busybox "$d/$p"; } || return 1
-	done &&
-	mkdir -p "$d/tmp" && chmod 1777 "$d/tmp" &&
-	printf 'KatacodaPrivateBuild\n' >"$d/release"
-}
-
-# pack_busybox BUSYBOX [RUNNER] -- PACK-ARGS...
-pack_busybox() {
-	bb=$1 run=$2
-	shift 2
-	if have_layout; then
-		bbroot pack --busybox "$bb" --release KatacodaPrivateBuild "$@"
-	else
-		rm -rf "$TRASH/tree.$$" && classic_tree "$TRASH/tree.$$" "$bb" "$run" &&
-		bbroot pack --from "$TRASH/tree.$$" "$@"
-	fi
-}
+. "$TOP/tests/e2e/pack-lib.sh"
 
 if ! DOCKER_HOST=$("$TOP/scripts/dockerd-test" start "$dockerd_dir" 2>"$TRASH/dockerd.err"); then
 	test_skip "docker import/load/run of packed images" \
