@@ -66,7 +66,7 @@ deps:
 
 check: all units
 	BBROOT=$(abspath $(O)/bbroot) BBROOT_BUILD=$(abspath $(O)) \
-		prove --exec env $(PROVE_FLAGS) $(UNIT_BINS) $(E2E)
+		prove --exec tests/run-test $(PROVE_FLAGS) $(UNIT_BINS) $(E2E)
 
 test: deps
 	$(MAKE) check

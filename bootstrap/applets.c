@@ -1,8 +1,9 @@
 /*
  * applets.c - the applet list of a BusyBox binary.  This file holds the
- * shared parts and the fallback that runs `BINARY --list-full` when the
- * binary runs on this host; the reader of the tables inside the binary
- * plugs in at applets_scan_table().
+ * shared parts, the policy (tables first, then `BINARY --list-full` when
+ * the binary runs on this host, then everything in /bin with a warning)
+ * and the run fallback; the reader of the tables inside the binary is
+ * applets_scan_table() in applet_table.c.
  */
 #include "applets.h"
 #include "../bbroot.h"
@@ -62,7 +63,9 @@ static int applet_cmp(const void *a, const void *b)
 static int parse_list_full(const char *path, const char *text, struct applets *out)
 {
 	const char *line = text;
-	size_t alloc = 0;
+	size_t alloc = 0, i;
+	/* Built without the installer, --list-full prints bare names. */
+	int no_dirs = !strchr(text, '/');
 
 	while (*line) {
 		const char *nl = strchr(line, '\n');
@@ -73,7 +76,7 @@ static int parse_list_full(const char *path, const char *text, struct applets *o
 		enum applet_dir dir;
 
 		if (!slash)
-			dir = APPLET_DIR_ROOT;
+			dir = no_dirs ? APPLET_DIR_BIN : APPLET_DIR_ROOT;
 		else if (!strncmp(s, "bin/", 4) && slash == s + 3)
 			dir = APPLET_DIR_BIN;
 		else if (!strncmp(s, "sbin/", 5) && slash == s + 4)
@@ -101,7 +104,11 @@ static int parse_list_full(const char *path, const char *text, struct applets *o
 		return bbr_fail(BBR_EXIT_INTEGRITY,
 				"cannot read applets of '%s': --list-full printed nothing", path);
 	qsort(out->list, out->nr, sizeof(*out->list), applet_cmp);
-	out->origin = APPLETS_FROM_RUN;
+	for (i = 1; i < out->nr; i++)
+		if (!strcmp(out->list[i - 1].name, out->list[i].name))
+			return bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': "
+					"--list-full names '%s' twice", path, out->list[i].name);
+	out->origin = no_dirs ? APPLETS_ALL_IN_BIN : APPLETS_FROM_RUN;
 	return 0;
 }
 
@@ -157,34 +164,65 @@ static int run_list_full(const char *path, struct strbuf *output, int *ran)
 	return 0;
 }
 
-/* Provided by the table reader when it is built in; weak so that the run
- * fallback alone links.  Returns 0 found, 1 absent (no table), -1 error. */
-int applets_scan_table(const struct elfinfo *info, struct applets *out)
-	__attribute__((weak));
-
-int applets_scan(const struct elfinfo *info, unsigned int flags, struct applets *out)
+/* Names and directories from running the binary (`--list-full`), for a
+ * binary whose tables cannot say where applets go.  0 ok, -1 with a
+ * message, 1 when it cannot run here (no message). */
+static int scan_by_running(const struct elfinfo *info, struct applets *out)
 {
 	struct strbuf output;
 	int rc, ran = 0;
 
-	applets_init(out);
-	if (applets_scan_table) {
-		rc = applets_scan_table(info, out);
-		if (rc <= 0)
-			return rc;
-		applets_release(out);
-	}
-	if (flags & APPLETS_NO_RUN)
-		return bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': "
-				"no applet table found", info->path);
 	strbuf_init(&output);
 	if (run_list_full(info->path, &output, &ran) < 0 || !ran) {
 		strbuf_release(&output);
-		return bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': no applet "
-				"table found and it cannot run on this host", info->path);
+		return 1;
 	}
-	bbr_warn("'%s' has no applet table; applets listed by running it", info->path);
 	rc = parse_list_full(info->path, output.buf, out);
 	strbuf_release(&output);
 	return rc;
+}
+
+int applets_scan(const struct elfinfo *info, unsigned int flags, struct applets *out)
+{
+	struct applets ran;
+	int rc, installer = 0;
+
+	applets_init(out);
+	out->names_offset = out->loc_offset = -1;
+	rc = applets_scan_table(info, out, &installer);
+	if (rc < 0 || rc == APPLET_TABLE_FOUND)
+		return rc;
+
+	/* No usable location table: the binary's own --list-full, if it runs. */
+	applets_init(&ran);
+	if (!(flags & APPLETS_NO_RUN) && (rc = scan_by_running(info, &ran)) <= 0) {
+		if (rc < 0) {
+			applets_release(&ran);
+			return -1;
+		}
+		ran.names_offset = out->names_offset;
+		ran.nr_table = out->nr_table;
+		applets_release(out);
+		*out = ran;
+		if (out->origin == APPLETS_FROM_RUN)
+			bbr_warn("'%s' has no applet location table; applets listed by "
+				 "running it", info->path);
+		else
+			bbr_warn("'%s' has no applet location table and does not say where "
+				 "its applets go: all %zu in /bin", info->path, out->nr);
+		return 0;
+	}
+	if (!out->nr)
+		return bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': no applet "
+				"table found%s", info->path, flags & APPLETS_NO_RUN ? ""
+				: " and it cannot run on this host");
+	if (installer)
+		return bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': its applet "
+				"location table cannot be confirmed (too few well-known applets)%s",
+				info->path, flags & APPLETS_NO_RUN ? ""
+				: " and it cannot run on this host");
+	bbr_warn("'%s' was built without the installer (no applet location table)%s: "
+		 "all %zu applets in /bin", info->path,
+		 flags & APPLETS_NO_RUN ? "" : " and cannot run on this host", out->nr);
+	return 0;
 }

@@ -43,6 +43,11 @@ struct applets {
 	struct applet *list;
 	size_t nr;
 	enum applets_origin origin;
+	/* Where the tables were found (file offsets), -1 when not read from
+	 * them; for `bbroot inspect -v` and tests. */
+	long long names_offset;
+	long long loc_offset;
+	size_t nr_table;          /* names in the table, "busybox" included */
 };
 
 #define APPLETS_NO_RUN 1 /* never execute the binary (fuzzing, tests) */
@@ -56,6 +61,30 @@ void applets_release(struct applets *a);
  * inconsistent, or absent and there is no fallback).
  */
 int applets_scan(const struct elfinfo *info, unsigned int flags, struct applets *out);
+
+/*
+ * The table reader (bootstrap/applet_table.c), used by applets_scan():
+ * reads only `info->image` within its read-only PT_LOAD segments, in time
+ * linear in their size, never runs anything.  Returns
+ *   APPLET_TABLE_FOUND         names and locations: `out` is complete
+ *                              (origin APPLETS_FROM_TABLE);
+ *   APPLET_TABLE_NO_LOCATIONS  names but no location table: `out` holds
+ *                              the names, every one in /bin (origin
+ *                              APPLETS_ALL_IN_BIN); *installer is 1 when the
+ *                              binary claims the installer feature but the
+ *                              table could not be confirmed (too few
+ *                              well-known applets to score it);
+ *   APPLET_TABLE_NONE          no applet names table at all (`out` empty);
+ *   -1                         tables present but inconsistent (a message
+ *                              was printed, exit class 3): refused rather
+ *                              than guessed.
+ */
+enum {
+	APPLET_TABLE_FOUND = 0,
+	APPLET_TABLE_NO_LOCATIONS = 1,
+	APPLET_TABLE_NONE = 2,
+};
+int applets_scan_table(const struct elfinfo *info, struct applets *out, int *installer);
 
 /* "/", "/bin", "/sbin", "/usr/bin", "/usr/sbin" (no trailing slash but
  * for the root). */

@@ -164,6 +164,53 @@ static long arm_cpu_arch(const struct elfinfo *info, Elf *elf)
 	return -1;
 }
 
+/*
+ * Every section header and every section's bytes must lie inside the file:
+ * a truncated download fails here with one clear message instead of
+ * somewhere deeper in libelf.
+ */
+static int check_sections(struct elfinfo *info, Elf *elf, const GElf_Ehdr *eh)
+{
+	size_t shnum = 0, i;
+	Elf_Scn *scn = NULL;
+	char why[160];
+
+	/* The header tables themselves first: libelf quietly sees no sections
+	 * when their table lies past the end. */
+	if (eh->e_phnum && (eh->e_phoff > info->size || eh->e_phentsize == 0 ||
+			    eh->e_phnum > (info->size - eh->e_phoff) / eh->e_phentsize)) {
+		snprintf(why, sizeof(why), "truncated or corrupt: the program header table "
+			 "(%u entries at byte %llu) runs past the end of the file (%zu bytes)",
+			 eh->e_phnum, (unsigned long long)eh->e_phoff, info->size);
+		return bad_binary(info, why);
+	}
+	shnum = eh->e_shnum ? eh->e_shnum : eh->e_shoff ? 1 : 0;
+	if (shnum && (eh->e_shoff > info->size || eh->e_shentsize == 0 ||
+		      shnum > (info->size - eh->e_shoff) / eh->e_shentsize)) {
+		snprintf(why, sizeof(why), "truncated or corrupt: the section header table "
+			 "(%zu entries at byte %llu) runs past the end of the file (%zu bytes)",
+			 shnum, (unsigned long long)eh->e_shoff, info->size);
+		return bad_binary(info, why);
+	}
+	if (elf_getshdrnum(elf, &shnum) < 0)
+		return bad_binary(info, elf_errmsg(-1));
+	for (i = 1; (scn = elf_nextscn(elf, scn)); i++) {
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh))
+			return bad_binary(info, elf_errmsg(-1));
+		if (sh.sh_type == SHT_NOBITS)
+			continue;
+		if (sh.sh_offset > info->size || sh.sh_size > info->size - sh.sh_offset) {
+			snprintf(why, sizeof(why), "truncated or corrupt: section %zu ends at byte "
+				 "%llu, past the end of the file (%zu bytes)", i,
+				 (unsigned long long)sh.sh_offset + sh.sh_size, info->size);
+			return bad_binary(info, why);
+		}
+	}
+	return 0;
+}
+
 static int set_platform(struct elfinfo *info, Elf *elf, const GElf_Ehdr *eh)
 {
 	const char *arch = NULL, *variant = "";
@@ -244,6 +291,14 @@ static int read_linkage(struct elfinfo *info, Elf *elf, const GElf_Ehdr *eh)
 
 		if (!gelf_getphdr(elf, (int)i, &ph))
 			return bad_binary(info, elf_errmsg(-1));
+		if (ph.p_offset > info->size || ph.p_filesz > info->size - ph.p_offset) {
+			char why[160];
+
+			snprintf(why, sizeof(why), "truncated or corrupt: segment %zu ends at "
+				 "byte %llu, past the end of the file (%zu bytes)", i,
+				 (unsigned long long)ph.p_offset + ph.p_filesz, info->size);
+			return bad_binary(info, why);
+		}
 		if (ph.p_type == PT_DYNAMIC)
 			has_dynamic = 1;
 		if (ph.p_type == PT_INTERP) {
@@ -335,8 +390,12 @@ static int parse(struct elfinfo *info, unsigned int flags)
 	GElf_Ehdr eh;
 	Elf *elf;
 
-	if (info->size < 4 || memcmp(info->image, ELFMAG, SELFMAG))
+	if (info->size < SELFMAG || memcmp(info->image, ELFMAG, SELFMAG))
 		return bad_binary(info, "not an ELF file");
+	if (info->size < EI_NIDENT ||
+	    info->size < (info->image[EI_CLASS] == ELFCLASS64 ? sizeof(Elf64_Ehdr)
+							       : sizeof(Elf32_Ehdr)))
+		return bad_binary(info, "truncated: shorter than an ELF header");
 	if (memmem(info->image, info->size < 4096 ? info->size : 4096, "UPX!", 4))
 		return bad_binary(info, "packed with UPX; its applet table is compressed "
 				  "(unpack it with 'upx -d' first)");
@@ -357,6 +416,8 @@ static int parse(struct elfinfo *info, unsigned int flags)
 	info->machine = eh.e_machine;
 	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
 		return bad_binary(info, "not an executable (ELF type is not EXEC or DYN)");
+	if (check_sections(info, elf, &eh) < 0)
+		return -1;
 	if (set_platform(info, elf, &eh) < 0)
 		return -1;
 	if (read_linkage(info, elf, &eh) < 0)
@@ -448,15 +509,25 @@ const char *elfinfo_host_architecture(void)
 		{ "x86_64", "amd64" }, { "i686", "386" }, { "i586", "386" }, { "i386", "386" },
 		{ "aarch64", "arm64" }, { "armv7l", "arm" }, { "armv6l", "arm" },
 		{ "armv5tel", "arm" }, { "ppc64le", "ppc64le" }, { "s390x", "s390x" },
-		{ "riscv64", "riscv64" }, { "mips", "mips" }, { "mips64", "mips64le" },
+		{ "armv8l", "arm" }, { "ppc64", "ppc64" }, { "riscv64", "riscv64" },
 		{ "loongarch64", "loong64" },
 	};
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	static const char *const mips32 = "mipsle", *const mips64 = "mips64le";
+#else
+	static const char *const mips32 = "mips", *const mips64 = "mips64";
+#endif
 	static char arch[sizeof(((struct utsname *)0)->machine)];
 	struct utsname u;
 	size_t i;
 
 	if (uname(&u) < 0)
 		return "amd64";
+	/* uname says "mips"/"mips64" for both byte orders: ours decides. */
+	if (!strcmp(u.machine, "mips"))
+		return mips32;
+	if (!strcmp(u.machine, "mips64"))
+		return mips64;
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(u.machine, map[i].uname))
 			return map[i].oci;

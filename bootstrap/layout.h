@@ -30,8 +30,12 @@ struct layout_options {
 	const char *release;      /* NULL: no /release */
 	const char **overlays;    /* directories copied on top, in order */
 	size_t nr_overlays;
-	long long mtime;          /* for every entry (SOURCE_DATE_EPOCH) */
+	long long mtime;          /* for every entry; LAYOUT_MTIME_FROM_ENV (the
+				     default): SOURCE_DATE_EPOCH, read and
+				     validated by layout_build */
 };
+
+#define LAYOUT_MTIME_FROM_ENV (-1LL)
 
 enum {
 	LAYOUT_OPT_PROFILE = 0x1000,
@@ -49,7 +53,8 @@ enum {
 /* Help lines for the options above (each ends in a newline). */
 extern const char LAYOUT_HELP[];
 
-/* Defaults; no allocation except by layout_option (overlays array). */
+/* Defaults (standard profile, hard links, mtime from the environment);
+ * no allocation except by layout_option (overlays array). */
 void layout_options_init(struct layout_options *o);
 void layout_options_release(struct layout_options *o);
 
@@ -59,10 +64,18 @@ void layout_options_release(struct layout_options *o);
  */
 int layout_option(struct layout_options *o, const char *cmd, int opt, const char *arg);
 
+/* "hardlink", "symlink", "relative", "none" <-> the enum; 0 or -1. */
+int layout_parse_links(const char *s, enum link_style *out);
+const char *layout_links_name(enum link_style style);
+
 /*
  * Build the model for the busybox at `busybox_path` described by `info`
  * and `applets` into `fs` (initialised by the caller).  0 or -1 with a
- * message.
+ * message (usage class for a bad SOURCE_DATE_EPOCH or unknown profile
+ * name).  On success fs is validated and sorted; bin/busybox and overlay
+ * files are ROOTFS_CONTENT_PATH entries naming host files (busybox by
+ * its real path), the rest is in memory.  See layout.c for the order in
+ * which profile, binary, applets, overlays and --release are layered.
  */
 int layout_build(const struct layout_options *o, const char *busybox_path,
 		 const struct elfinfo *info, const struct applets *applets,

@@ -13,6 +13,7 @@ struct bbr_options bbr_opt = { 0, 0, -1 };
 
 static int failure_class;
 
+__attribute__((format(printf, 2, 0)))
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[4096];
