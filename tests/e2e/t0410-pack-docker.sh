@@ -71,7 +71,7 @@ test_expect_success 'docker load of an uncompressed layer; image metadata option
 	echo v >want5 && diff -u want5 got
 '
 
-test_expect_success 'the loaded image's layer is our diff_id' '
+test_expect_success 'the loaded image has our diff_id as its layer' '
 	docker image inspect -f "{{json .RootFS.Layers}}" bbr-load:test >got &&
 	mkdir unpacked && tar -C unpacked -xf image.tar &&
 	cfg=$(python3 -c "import json; print(json.load(open(\"unpacked/manifest.json\"))[0][\"Config\"])") &&
