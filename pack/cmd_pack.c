@@ -43,7 +43,9 @@ static const char usage_text[] =
 	"\n"
 	"  -o, --output PATH    where to write (default: busybox.tar in the current\n"
 	"                       directory; busybox-oci for --format oci); written\n"
-	"                       atomically, nothing partial is ever left there\n"
+	"                       atomically, nothing partial is ever left there;\n"
+	"                       '-' writes a rootfs or docker tar to standard output\n"
+	"                       (the summary then goes to standard error)\n"
 	"  -f, --format FORMAT  rootfs (default): a plain rootfs tar for 'docker import';\n"
 	"                       docker: one tar that is both a docker archive and an\n"
 	"                       OCI layout ('docker load', 'podman load', skopeo\n"
@@ -110,6 +112,7 @@ struct pack {
 	enum pack_format format;
 	enum tarw_compress compress;
 	const char *output;
+	int to_stdout;          /* -o -: the tar or archive on standard output */
 	const char *from;
 	const char *busybox;
 	const char *arch;
@@ -173,6 +176,14 @@ static int write_rootfs_tar(struct pack *p)
 	struct stat st;
 	int rc = -1;
 
+	if (p->to_stdout) {
+		/* A pipe has no temp file to publish; a file named by the
+		 * shell's redirection inside the tree is left out. */
+		if (fstat(STDOUT_FILENO, &st) < 0)
+			return bbr_error("cannot stat standard output: %s", strerror(errno));
+		return write_stream(p, STDOUT_FILENO, "standard output",
+				   S_ISREG(st.st_mode) ? st.st_dev : 0, S_ISREG(st.st_mode) ? st.st_ino : 0);
+	}
 	if (atomic_file_open(&af, p->output, 0666) < 0)
 		return -1;
 	if (fstat(af.fd, &st) < 0) {
@@ -201,7 +212,8 @@ static char *dir_of(const char *path)
 static int write_docker_archive(struct pack *p)
 {
 	struct atomic_file af;
-	char *dir = dir_of(p->output);
+	const char *tmpdir = getenv("TMPDIR");
+	char *dir = p->to_stdout ? xstrdup(tmpdir && *tmpdir ? tmpdir : "/tmp") : dir_of(p->output);
 	int layer_fd = -1, rc = -1;
 
 	af.fd = -1;
@@ -213,6 +225,10 @@ static int write_docker_archive(struct pack *p)
 	if (write_stream(p, layer_fd, p->output, 0, 0) < 0)
 		goto out;
 	set_layer(p);
+	if (p->to_stdout) {
+		rc = ociw_write_archive(STDOUT_FILENO, "standard output", &p->meta, layer_fd, &p->img);
+		goto out;
+	}
 	if (atomic_file_open(&af, p->output, 0666) < 0)
 		goto out;
 	if (ociw_write_archive(af.fd, p->output, &p->meta, layer_fd, &p->img) < 0)
@@ -300,38 +316,43 @@ static int check_kv(const char *opt, const char *arg)
 	return 0;
 }
 
-static void print_summary(const struct pack *p)
+static void print_summary(const struct pack *p, FILE *f)
 {
 	char platform[64], buf[4096];
 	const char *out = bbr_printable(p->output, buf, sizeof(buf));
 
 	snprintf(platform, sizeof(platform), "%s/%s%s%s", p->meta.os, p->meta.architecture,
 		 *p->meta.variant ? "/" : "", p->meta.variant);
-	printf("wrote %s\n", out);
-	printf("  format   %s%s%s\n", format_names[p->format],
+	fprintf(f, "wrote %s\n", p->to_stdout ? "standard output" : out);
+	fprintf(f, "  format   %s%s%s\n", format_names[p->format],
 	       p->compress != TARW_NONE ? ", " : "",
 	       p->compress != TARW_NONE ? tarw_compress_name(p->compress) : "");
-	printf("  platform %s\n", platform);
+	fprintf(f, "  platform %s\n", platform);
 	if (p->meta.version)
-		printf("  busybox  %s\n", p->meta.version);
-	printf("  entries  %llu\n", p->tar.nr_entries);
+		fprintf(f, "  busybox  %s\n", p->meta.version);
+	fprintf(f, "  entries  %llu\n", p->tar.nr_entries);
 	if (p->format == FORMAT_ROOTFS) {
-		printf("  size     %llu bytes (tar %llu bytes)\n", p->tar.size, p->tar.tar_size);
-		printf("  digest   sha256:%s\n", p->tar.digest);
-		printf("  diff_id  sha256:%s\n", p->tar.diff_id);
-		printf("use: docker import %s %s\n", out, p->meta.repository);
+		fprintf(f, "  size     %llu bytes (tar %llu bytes)\n", p->tar.size, p->tar.tar_size);
+		fprintf(f, "  digest   sha256:%s\n", p->tar.digest);
+		fprintf(f, "  diff_id  sha256:%s\n", p->tar.diff_id);
+		if (p->to_stdout)
+			fprintf(f, "use: bbroot pack -o - | docker import - %s\n", p->meta.repository);
+		else
+			fprintf(f, "use: docker import %s %s\n", out, p->meta.repository);
 		return;
 	}
-	printf("  tag      %s:%s\n", p->meta.repository, p->meta.tag);
-	printf("  layer    sha256:%s (%llu bytes, tar %llu bytes)\n", p->img.layer.digest,
+	fprintf(f, "  tag      %s:%s\n", p->meta.repository, p->meta.tag);
+	fprintf(f, "  layer    sha256:%s (%llu bytes, tar %llu bytes)\n", p->img.layer.digest,
 	       p->img.layer.size, p->tar.tar_size);
-	printf("  diff_id  sha256:%s\n", p->img.diff_id);
-	printf("  config   sha256:%s\n", p->img.config.digest);
-	printf("  manifest sha256:%s\n", p->img.manifest.digest);
-	if (p->format == FORMAT_DOCKER)
-		printf("use: docker load -i %s\n", out);
+	fprintf(f, "  diff_id  sha256:%s\n", p->img.diff_id);
+	fprintf(f, "  config   sha256:%s\n", p->img.config.digest);
+	fprintf(f, "  manifest sha256:%s\n", p->img.manifest.digest);
+	if (p->format == FORMAT_DOCKER && p->to_stdout)
+		fprintf(f, "use: bbroot pack -f docker -o - | docker load\n");
+	else if (p->format == FORMAT_DOCKER)
+		fprintf(f, "use: docker load -i %s\n", out);
 	else
-		printf("use: skopeo copy oci:%s:%s docker-daemon:%s:%s\n", out, p->meta.tag,
+		fprintf(f, "use: skopeo copy oci:%s:%s docker-daemon:%s:%s\n", out, p->meta.tag,
 		       p->meta.repository, p->meta.tag);
 }
 
@@ -456,6 +477,17 @@ int cmd_pack(int argc, char **argv)
 		code = bbr_usage("pack", "empty --output");
 		goto out;
 	}
+	if (!strcmp(p.output, "-")) {
+		if (p.format == FORMAT_OCI) {
+			code = bbr_usage("pack", "an OCI layout is a directory: it cannot go to standard output");
+			goto out;
+		}
+		if (isatty(STDOUT_FILENO)) {
+			code = bbr_usage("pack", "refusing to write an image to a terminal: redirect standard output");
+			goto out;
+		}
+		p.to_stdout = 1;
+	}
 	p.meta.created = p.epoch;
 	p.layout.mtime = p.epoch;
 
@@ -509,8 +541,10 @@ int cmd_pack(int argc, char **argv)
 		rc = write_oci_layout(&p);
 		break;
 	}
-	if (rc == 0)
-		print_summary(&p);
+	if (rc == 0 && !p.to_stdout)
+		print_summary(&p, stdout);
+	else if (rc == 0 && !bbr_opt.quiet)
+		print_summary(&p, stderr);
 out:
 	if (!code)
 		code = bbr_exit_code(rc);

@@ -64,12 +64,14 @@ static int flush_out(struct tarw *w)
 	return 0;
 }
 
-/* The bytes that end up in the output: digest, then buffer to the fd. */
+/* The bytes that end up in the output: digest (when they differ from the
+ * tar's, i.e. compressed), then buffer to the fd. */
 static int sink(struct tarw *w, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
-	sha256_update(&w->digest, data, len);
+	if (w->compressed)
+		sha256_update(&w->digest, data, len);
 	w->size += len;
 	while (len) {
 		size_t n = OUT_BUF_SIZE - w->buf_len;
@@ -192,16 +194,18 @@ int tarw_open(struct tarw *w, int fd, const char *name, enum tarw_compress c)
 	w->buf = xmalloc(OUT_BUF_SIZE);
 	if (sha256_init(&w->diff_id) < 0 || sha256_init(&w->digest) < 0)
 		return -1;
-	if (c != TARW_NONE && open_filter(w, c) < 0)
+	w->compressed = c != TARW_NONE;
+	if (w->compressed && open_filter(w, c) < 0)
 		return -1;
 	t = archive_write_new();
 	w->tar = t;
 	if (!t)
 		return bbr_error("cannot create tar writer for '%s': out of memory", name);
-	/* hdrcharset=BINARY: names are bytes, never converted through the
-	 * locale, so the builder's LC_ALL cannot change a header. */
+	/* Names are bytes: bbroot never calls setlocale(), so libarchive runs
+	 * in the C locale whatever LC_ALL says; an ASCII name is a plain
+	 * ustar header, any other gets a pax record marked hdrcharset=BINARY
+	 * (the bytes as found, never converted). */
 	if (archive_write_set_format_pax_restricted(t) != ARCHIVE_OK ||
-	    archive_write_set_format_option(t, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK ||
 	    archive_write_add_filter_none(t) != ARCHIVE_OK ||
 	    archive_write_set_bytes_per_block(t, 10240) != ARCHIVE_OK ||
 	    archive_write_open2(t, w, NULL, tar_out_cb, NULL, NULL) != ARCHIVE_OK)
@@ -274,7 +278,8 @@ int tarw_add_header(struct tarw *w, const struct rootfs_entry *e)
 	}
 	r = archive_write_header(w->tar, ae);
 	if (r == ARCHIVE_WARN) {
-		bbr_warn("packing '%.300s': %s", e->path, archive_error_string(w->tar));
+		/* "Can't translate pathname to UTF-8": stored as bytes. */
+		bbr_debug("packing '%.300s': %s", e->path, archive_error_string(w->tar));
 	} else if (r != ARCHIVE_OK) {
 		archive_fail(w, w->tar, "cannot write");
 		goto out;
@@ -463,8 +468,11 @@ int tarw_close(struct tarw *w, struct tarw_result *r)
 	}
 	if (flush_out(w) < 0)
 		return bbr_error("cannot write '%s': %s", w->name, strerror(w->io_errno));
-	if (sha256_final_hex(&w->diff_id, r->diff_id) < 0 ||
-	    sha256_final_hex(&w->digest, r->digest) < 0)
+	if (sha256_final_hex(&w->diff_id, r->diff_id) < 0)
+		return -1;
+	if (!w->compressed)
+		memcpy(r->digest, r->diff_id, sizeof(r->digest));
+	else if (sha256_final_hex(&w->digest, r->digest) < 0)
 		return -1;
 	r->tar_size = w->tar_size;
 	r->size = w->size;

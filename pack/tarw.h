@@ -60,6 +60,7 @@ struct tarw {
 	unsigned char *buf;  /* output buffer before write() */
 	size_t buf_len;
 	int io_errno;        /* errno of a failed write to fd, for messages */
+	int compressed;      /* digest differs from diff_id */
 };
 
 void tarw_init(struct tarw *w);

@@ -99,6 +99,8 @@ static void test_members(void)
 	is_str(r.digest, hex, "uncompressed: digest == diff_id");
 	is_int(r.size, len, "size counts the bytes written");
 	is_int(len % 10240, 0, "the tar is padded to 10240-byte records");
+	ok(!memmem(bytes, len, "PaxHeader", 9) && !memmem(bytes, len, "hdrcharset", 10),
+	   "ASCII names need no pax extended headers");
 	archive_read_support_format_tar(a);
 	archive_read_open_memory(a, bytes, len);
 	while (archive_read_next_header(a, &ae) == ARCHIVE_OK) {
