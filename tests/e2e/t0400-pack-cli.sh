@@ -175,6 +175,17 @@ test_expect_success 'docker/oci: bad tags, platforms and commands are usage erro
 	! test -e t.tar
 '
 
+test_expect_success '-o - writes the same tar to standard output, the summary to stderr' '
+	bbroot pack --from tree2 -o same.tar >/dev/null &&
+	bbroot pack --from tree2 -o - >stdout.tar 2>summary &&
+	cmp same.tar stdout.tar && test_grep "wrote standard output" summary &&
+	bbroot pack --from tree2 -c gzip -o - 2>/dev/null | gzip -dc >unz.tar && cmp same.tar unz.tar &&
+	bbroot pack --from tree2 -f docker -o - 2>/dev/null | tar -tf - >members &&
+	test_grep "^manifest.json$" members &&
+	test_expect_code 2 bbroot pack --from tree2 -f oci -o - 2>err >/dev/null &&
+	test_grep "cannot go to standard output" err
+'
+
 test_expect_success 'SIGTERM during a pack leaves nothing behind' '
 	mkdir sig && head -c 300000000 /dev/zero >sig/zero && mkdir sigout &&
 	"$BBROOT" pack --from sig -c xz -o sigout/x.tar >/dev/null 2>&1 &
