@@ -187,10 +187,14 @@ test_expect_success '-o - writes the same tar to standard output, the summary to
 '
 
 test_expect_success 'SIGTERM during a pack leaves nothing behind' '
-	mkdir sig && head -c 300000000 /dev/zero >sig/zero && mkdir sigout &&
+	mkdir sig sigout && head -c 300000000 /dev/zero >sig/zero || exit 1
 	"$BBROOT" pack --from sig -c xz -o sigout/x.tar >/dev/null 2>&1 &
 	pid=$!
-	sleep 1 && ls -A sigout | grep -q "^\.x\.tar\..*\.tmp$" && kill -TERM $pid &&
+	i=0
+	while ! ls -A sigout | grep -q "^\.x\.tar\..*\.tmp$" && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	kill -TERM $pid &&
 	{ wait $pid; test $? = 143; } && only_in sigout
 '
 test_done
