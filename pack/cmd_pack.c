@@ -490,6 +490,15 @@ int cmd_pack(int argc, char **argv)
 	}
 	p.meta.created = p.epoch;
 	p.layout.mtime = p.epoch;
+	if (!p.to_stdout && p.format != FORMAT_OCI) {
+		struct stat st;
+
+		/* Say so now rather than after the whole image is written. */
+		if (stat(p.output, &st) == 0 && S_ISDIR(st.st_mode)) {
+			bbr_error("cannot write '%s': it is a directory (name the file to write)", p.output);
+			goto out;
+		}
+	}
 
 	if (p.from) {
 		struct stat st;

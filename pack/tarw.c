@@ -17,6 +17,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +75,14 @@ static int sink(struct tarw *w, const void *data, size_t len)
 	if (w->compressed)
 		sha256_update(&w->digest, data, len);
 	w->size += len;
+	if (!w->buf_len && len >= OUT_BUF_SIZE) {
+		/* Large writes go straight out, without a copy. */
+		if (write_all(w->fd, data, len) < 0) {
+			w->io_errno = errno;
+			return -1;
+		}
+		return 0;
+	}
 	while (len) {
 		size_t n = OUT_BUF_SIZE - w->buf_len;
 
@@ -99,10 +109,13 @@ static la_ssize_t filter_out_cb(struct archive *a, void *cookie, const void *buf
 	return (la_ssize_t)len;
 }
 
-static la_ssize_t tar_out_cb(struct archive *a, void *cookie, const void *buf, size_t len)
+/*
+ * What happens to the tar's bytes: diff_id, then the compressor or the
+ * output.  Runs in the writer thread (below).  0, or -1 with the cause in
+ * w->pipe_error / w->io_errno.
+ */
+static int consume(struct tarw *w, const void *buf, size_t len)
 {
-	struct tarw *w = cookie;
-
 	sha256_update(&w->diff_id, buf, len);
 	w->tar_size += len;
 	if (w->filter) {
@@ -111,17 +124,165 @@ static la_ssize_t tar_out_cb(struct archive *a, void *cookie, const void *buf, s
 		if (n < 0 || (size_t)n != len) {
 			const char *why = archive_error_string(w->filter);
 
-			archive_set_error(a, archive_errno(w->filter) > 0 ? archive_errno(w->filter) : EIO,
-					  "%s", why ? why : "compression failed");
+			snprintf(w->pipe_error, sizeof(w->pipe_error), "%s",
+				 why ? why : "compression failed");
 			return -1;
 		}
-		return (la_ssize_t)len;
+		return 0;
 	}
 	if (sink(w, buf, len) < 0) {
-		archive_set_error(a, w->io_errno, "%s", strerror(w->io_errno));
+		snprintf(w->pipe_error, sizeof(w->pipe_error), "%s", strerror(w->io_errno));
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The writer thread: the tar writer (main thread: walking, reading files,
+ * headers) hands full 1 MiB slots to a second thread that hashes,
+ * compresses and writes them, so on two cores tar and compression overlap
+ * like `tar | gzip` does.  The order of bytes is the order of slots, so
+ * the output is the same as with no thread.
+ */
+#define PIPE_SLOTS 4
+#define PIPE_SLOT_SIZE (1u << 20)
+
+struct pipe {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned char *slot[PIPE_SLOTS];
+	size_t slot_len[PIPE_SLOTS];
+	size_t head, count; /* producer fills slot[head]; count slots are pending */
+	int done, failed;
+};
+
+static void *pipe_worker(void *arg)
+{
+	struct tarw *w = arg;
+	struct pipe *q = w->pipe;
+	size_t tail;
+	int skip, failed;
+
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		while (!q->count && !q->done)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (!q->count) {
+			pthread_mutex_unlock(&q->mu);
+			return NULL;
+		}
+		tail = (q->head + PIPE_SLOTS - q->count) % PIPE_SLOTS;
+		skip = q->failed;
+		pthread_mutex_unlock(&q->mu);
+		failed = !skip && consume(w, q->slot[tail], q->slot_len[tail]) < 0;
+		pthread_mutex_lock(&q->mu);
+		if (failed)
+			q->failed = 1;
+		q->count--;
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+	}
+}
+
+/* Hand the current slot over and wait for a free one. 0, or -1 when the
+ * writer thread has failed. */
+static int pipe_push(struct pipe *q)
+{
+	int failed;
+
+	pthread_mutex_lock(&q->mu);
+	q->count++;
+	q->head = (q->head + 1) % PIPE_SLOTS;
+	pthread_cond_broadcast(&q->cv);
+	while (q->count == PIPE_SLOTS && !q->failed)
+		pthread_cond_wait(&q->cv, &q->mu);
+	failed = q->failed;
+	q->slot_len[q->head] = 0;
+	pthread_mutex_unlock(&q->mu);
+	return failed ? -1 : 0;
+}
+
+static int pipe_start(struct tarw *w)
+{
+	struct pipe *q = xcalloc(1, sizeof(*q));
+	size_t i;
+
+	for (i = 0; i < PIPE_SLOTS; i++)
+		q->slot[i] = xmalloc(PIPE_SLOT_SIZE);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	w->pipe = q;
+	if (pthread_create(&q->thread, NULL, pipe_worker, w) != 0) {
+		/* No thread: write synchronously. */
+		w->pipe = NULL;
+		for (i = 0; i < PIPE_SLOTS; i++)
+			free(q->slot[i]);
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->cv);
+		free(q);
+	}
+	return 0;
+}
+
+/* Push what is left, let the thread drain and join it. 0, or -1 when it
+ * failed at any point.  Safe when there is no thread. */
+static int pipe_finish(struct tarw *w)
+{
+	struct pipe *q = w->pipe;
+	size_t i;
+	int failed;
+
+	if (!q)
+		return 0;
+	pthread_mutex_lock(&q->mu);
+	if (q->slot_len[q->head] && !q->failed) {
+		q->count++;
+		q->head = (q->head + 1) % PIPE_SLOTS;
+	}
+	q->done = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(q->thread, NULL);
+	failed = q->failed;
+	for (i = 0; i < PIPE_SLOTS; i++)
+		free(q->slot[i]);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+	free(q);
+	w->pipe = NULL;
+	return failed ? -1 : 0;
+}
+
+static la_ssize_t tar_out_cb(struct archive *a, void *cookie, const void *buf, size_t len)
+{
+	struct tarw *w = cookie;
+	struct pipe *q = w->pipe;
+	const unsigned char *p = buf;
+	size_t left = len;
+
+	if (!q) {
+		if (consume(w, buf, len) < 0)
+			goto fail;
+		return (la_ssize_t)len;
+	}
+	while (left) {
+		size_t *fill = &q->slot_len[q->head];
+		size_t n = PIPE_SLOT_SIZE - *fill;
+
+		if (n > left)
+			n = left;
+		memcpy(q->slot[q->head] + *fill, p, n);
+		*fill += n;
+		p += n;
+		left -= n;
+		if (*fill == PIPE_SLOT_SIZE && pipe_push(q) < 0)
+			goto fail;
+	}
 	return (la_ssize_t)len;
+fail:
+	archive_set_error(a, w->io_errno ? w->io_errno : EIO, "%s", w->pipe_error);
+	return -1;
 }
 
 static int archive_fail(struct tarw *w, struct archive *a, const char *what)
@@ -210,7 +371,7 @@ int tarw_open(struct tarw *w, int fd, const char *name, enum tarw_compress c)
 	    archive_write_set_bytes_per_block(t, 10240) != ARCHIVE_OK ||
 	    archive_write_open2(t, w, NULL, tar_out_cb, NULL, NULL) != ARCHIVE_OK)
 		return archive_fail(w, t, "cannot start tar");
-	return 0;
+	return pipe_start(w);
 }
 
 /* The reasons a member name is refused, or NULL when it is fine. */
@@ -456,10 +617,14 @@ int tarw_close(struct tarw *w, struct tarw_result *r)
 {
 	/* The tar's last block reaches the compressor while the tar closes,
 	 * so the compressor is closed second. */
-	if (archive_write_close(w->tar) != ARCHIVE_OK)
+	if (archive_write_close(w->tar) != ARCHIVE_OK) {
+		pipe_finish(w);
 		return archive_fail(w, w->tar, "cannot write");
+	}
 	archive_write_free(w->tar);
 	w->tar = NULL;
+	if (pipe_finish(w) < 0)
+		return bbr_error("cannot write '%s': %s", w->name, w->pipe_error);
 	if (w->filter) {
 		if (archive_write_close(w->filter) != ARCHIVE_OK)
 			return archive_fail(w, w->filter, "cannot write");
@@ -482,6 +647,15 @@ int tarw_close(struct tarw *w, struct tarw_result *r)
 
 void tarw_release(struct tarw *w)
 {
+	/* The thread first: freeing the tar writer would flush through it. */
+	if (w->pipe) {
+		struct pipe *q = w->pipe;
+
+		pthread_mutex_lock(&q->mu);
+		q->failed = 1; /* drop what is pending: the output is abandoned */
+		pthread_mutex_unlock(&q->mu);
+		pipe_finish(w);
+	}
 	if (w->tar)
 		archive_write_free(w->tar);
 	if (w->filter)

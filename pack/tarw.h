@@ -61,6 +61,8 @@ struct tarw {
 	size_t buf_len;
 	int io_errno;        /* errno of a failed write to fd, for messages */
 	int compressed;      /* digest differs from diff_id */
+	void *pipe;          /* the writer thread (tarw.c), or NULL */
+	char pipe_error[256]; /* its cause of failure */
 };
 
 void tarw_init(struct tarw *w);

@@ -61,6 +61,12 @@ test_expect_success 'unknown format or compression is a usage error (exit 2)' '
 	only_in fmt
 '
 
+test_expect_success 'an output that is a directory is refused before any work' '
+	mkdir isdir &&
+	test_expect_code 1 bbroot pack --from tree2 -o isdir 2>err &&
+	test_grep "cannot write .isdir.: it is a directory" err && only_in isdir && only_in . $(ls -A)
+'
+
 test_expect_success 'a missing output directory fails clearly (exit 1)' '
 	test_expect_code 1 bbroot pack --from tree2 -o nodir/x.tar 2>err &&
 	test_grep "cannot open directory .nodir." err && ! test -e nodir &&
