@@ -133,6 +133,12 @@ test_expect_success '--from stores outside-pointing symlinks as links, never fol
 	! grep "etcdir/" list && ! grep "^f.*passwd" list
 '
 
+test_expect_success '--from: a script at bin/busybox is packed without complaint' '
+	mkdir -p scr/bin && printf "#!/bin/sh\n" >scr/bin/busybox &&
+	bbroot pack --from scr -f docker -o scr.tar >out 2>err &&
+	! test -s err && test_grep "tag      busybox:latest" out
+'
+
 test_expect_success 'a hard link to a file outside the tree is stored as the file' '
 	mkdir hl && echo data >outside && ln outside hl/inside &&
 	bbroot pack --from hl -o hl.tar >out &&
@@ -186,7 +192,9 @@ test_expect_success '-o - writes the same tar to standard output, the summary to
 	bbroot pack --from tree2 -o - >stdout.tar 2>summary &&
 	cmp same.tar stdout.tar && test_grep "wrote standard output" summary &&
 	bbroot pack --from tree2 -c gzip -o - 2>/dev/null | gzip -dc >unz.tar && cmp same.tar unz.tar &&
-	bbroot pack --from tree2 -f docker -o - 2>/dev/null | tar -tf - >members &&
+	bbroot pack --from tree2 -f docker -o - 2>/dev/null | cat >docker-stdout.tar &&
+	bbroot pack --from tree2 -f docker -o docker-file.tar >/dev/null &&
+	cmp docker-stdout.tar docker-file.tar && tar -tf docker-stdout.tar >members &&
 	test_grep "^manifest.json$" members &&
 	test_expect_code 2 bbroot pack --from tree2 -f oci -o - 2>err >/dev/null &&
 	test_grep "cannot go to standard output" err
