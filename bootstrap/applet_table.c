@@ -18,20 +18,24 @@
  * by content:
  *
  *   1. The read-only PT_LOAD segments are merged into disjoint file ranges
- *      and scanned once, string by string, for the longest run of
- *      name-shaped strings in strictly increasing order closed by an empty
- *      string.  A tie between two different runs is refused.
- *   2. Only when the binary has the installer (its "--install" string),
- *      the bytes near the names are scanned once, right to left, for
- *      windows of ceil(N/2) bytes whose nibbles are all valid; each is
- *      scored against well-known applets (sh and ls in /bin, ifconfig in
- *      /sbin, env in /usr/bin, chroot in /usr/sbin...), stopping at the
- *      first mismatch beyond a small tolerance for distribution patches.
- *      The best window must match enough of them and be the only one with
- *      its score, else the binary is refused rather than guessed at.
+ *      and scanned once for the longest run of name-shaped strings in
+ *      strictly increasing order closed by an empty string (only every
+ *      32nd byte is probed; see find_names_in).  A tie between two
+ *      different runs is refused, and so is a run that a damaged name
+ *      seems to have cut short.
+ *   2. When enough well-known applets are among the names (or, for small
+ *      builds, when the binary has the installer: its "--install"
+ *      string), the bytes within LOC_WINDOW of the names are scanned
+ *      once, right to left, for windows of ceil(N/2) bytes whose nibbles
+ *      are all valid; each is scored against the well-known applets (sh
+ *      and ls in /bin, ifconfig in /sbin, env in /usr/bin, chroot in
+ *      /usr/sbin...), stopping at the first mismatch beyond a tolerance of
+ *      one in eight for distribution patches.  The best window must match
+ *      enough of them and be the only one with its score, else a binary
+ *      with the installer is refused rather than guessed at.
  *
  * Everything is bounds-checked against the image: the input is hostile
- * (see tests/fuzz/fuzz_applets.c).
+ * (see tests/fuzz/fuzz_reader.c).
  */
 #include "applets.h"
 #include "../bbroot.h"
@@ -141,9 +145,18 @@ static size_t readonly_ranges(const struct elfinfo *info, struct range **out)
 	return merged + 1;
 }
 
-/* Bytes that may appear in the names blob: name characters and NUL. */
+/*
+ * Bytes that may appear in the names blob: NUL and the characters of
+ * BusyBox's applet names, which are lower case ("[", "[[", "run-parts",
+ * "ssl_client", "mkfs.ext2").  Upper case is left out on purpose: x86-64
+ * code is full of REX prefixes 0x40-0x4f ('@', 'A'..'O').
+ */
 enum { BYTE_OTHER = 0, BYTE_NAME = 1, BYTE_NUL = 2 };
 static unsigned char byte_class[256];
+/* 1 for name bytes and NUL, 0 for the others. */
+static unsigned char span_ok[256];
+/* 1 for bytes whose two nibbles are both valid locations (0..4). */
+static unsigned char loc_ok[256];
 
 static void init_byte_class(void)
 {
@@ -153,9 +166,13 @@ static void init_byte_class(void)
 		return;
 	for (c = 0; c < 256; c++)
 		byte_class[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-				(c >= 'A' && c <= 'Z') || c == '[' || c == ']' || c == '-' ||
-				c == '_' || c == '.' || c == '+' ? BYTE_NAME : BYTE_OTHER;
+				c == '[' || c == '-' || c == '_' || c == '.'
+				? BYTE_NAME : BYTE_OTHER;
 	byte_class[0] = BYTE_NUL;
+	for (c = 0; c < 256; c++) {
+		span_ok[c] = byte_class[c] != BYTE_OTHER;
+		loc_ok[c] = (c & 0x0f) <= APPLET_DIR_USR_SBIN && (c >> 4) <= APPLET_DIR_USR_SBIN;
+	}
 }
 
 struct names_blob {
@@ -184,14 +201,13 @@ static void consider_run(const unsigned char *img, struct names_blob *best, size
 }
 
 /*
- * The strings of the span starting at b (name bytes and NULs up to the
- * first other byte or the range end), in one pass; returns the span end.
+ * The strings of the span [b, end) of name bytes and NULs, in one pass.
  * `whole` says the byte before b ends a string (a NUL, or the range
  * start), else the first fragment is the tail of a longer string and
  * cannot be a name.
  */
-static size_t scan_span(const unsigned char *img, size_t b, size_t end, int whole,
-			size_t ri, struct names_blob *best)
+static void scan_span(const unsigned char *img, size_t b, size_t end, int whole,
+		      size_t ri, struct names_blob *best)
 {
 	size_t p = b, str = b, run_begin = 0, count = 0;
 	const char *prev = NULL;
@@ -224,7 +240,6 @@ static size_t scan_span(const unsigned char *img, size_t b, size_t end, int whol
 		whole = 1;
 		str = p + 1;
 	}
-	return p;
 }
 
 /*
@@ -249,20 +264,33 @@ static void find_names_in(const unsigned char *img, struct range r, size_t ri,
 	size_t probe, done = r.begin;
 
 	for (probe = r.begin + SPAN_MIN - 1; probe < r.end; probe += SPAN_MIN) {
-		size_t b = probe;
+		size_t b = probe, e;
 
-		if (probe < done || byte_class[img[probe]] == BYTE_OTHER)
+		if (probe >= r.begin + 16 && probe + 16 < r.end) {
+			/* Branch-free: random bytes would mispredict every test. */
+			const unsigned char *q = img + probe;
+			unsigned int hit = span_ok[q[0]] &
+				((span_ok[q[4]] & span_ok[q[8]] & span_ok[q[12]] & span_ok[q[16]]) |
+				 (span_ok[q[-4]] & span_ok[q[-8]] & span_ok[q[-12]] & span_ok[q[-16]]));
+
+			if (!hit || probe < done)
+				continue;
+		} else if (probe < done || byte_class[img[probe]] == BYTE_OTHER ||
+			   (!(span_byte(img, r, probe + 4) && span_byte(img, r, probe + 8) &&
+			      span_byte(img, r, probe + 12) && span_byte(img, r, probe + 16)) &&
+			    !(probe >= r.begin + 16 && span_byte(img, r, probe - 4) &&
+			      span_byte(img, r, probe - 8) && span_byte(img, r, probe - 12) &&
+			      span_byte(img, r, probe - 16)))) {
 			continue;
-		if (!(span_byte(img, r, probe + 4) && span_byte(img, r, probe + 8) &&
-		      span_byte(img, r, probe + 12) && span_byte(img, r, probe + 16)) &&
-		    !(probe >= r.begin + 16 && span_byte(img, r, probe - 4) &&
-		      span_byte(img, r, probe - 8) && span_byte(img, r, probe - 12) &&
-		      span_byte(img, r, probe - 16)))
-			continue;
-		while (b > done && byte_class[img[b - 1]] != BYTE_OTHER)
+		}
+		while (b > done && span_ok[img[b - 1]])
 			b--;
+		for (e = probe + 1; e < r.end && span_ok[img[e]]; e++)
+			;
+		done = e;
 		/* b - 1 is an other byte (never a NUL) unless b is the start. */
-		done = scan_span(img, b, r.end, b == r.begin, ri, best);
+		if (e - b >= SPAN_MIN)
+			scan_span(img, b, e, b == r.begin, ri, best);
 	}
 }
 
@@ -324,7 +352,7 @@ static long long find_locations(const unsigned char *img, size_t wb, size_t we,
 		size_t k, match = 0, miss = 0;
 		long score;
 
-		run = (t[0] & 0x0f) <= 4 && (t[0] >> 4) <= 4 ? run + 1 : 0;
+		run = (run + 1) * loc_ok[t[0]]; /* branch-free */
 		if (run < bytes)
 			continue;
 		if (o < names->end && o + bytes > names->begin)

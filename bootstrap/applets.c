@@ -190,6 +190,8 @@ int applets_scan(const struct elfinfo *info, unsigned int flags, struct applets 
 	applets_init(out);
 	out->names_offset = out->loc_offset = -1;
 	rc = applets_scan_table(info, out, &installer);
+	if (rc < 0)
+		applets_release(out);
 	if (rc < 0 || rc == APPLET_TABLE_FOUND)
 		return rc;
 
@@ -212,15 +214,19 @@ int applets_scan(const struct elfinfo *info, unsigned int flags, struct applets 
 				 "its applets go: all %zu in /bin", info->path, out->nr);
 		return 0;
 	}
-	if (!out->nr)
+	if (!out->nr) {
+		applets_release(out);
 		return bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': no applet "
 				"table found%s", info->path, flags & APPLETS_NO_RUN ? ""
 				: " and it cannot run on this host");
-	if (installer)
+	}
+	if (installer) {
+		applets_release(out);
 		return bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': its applet "
 				"location table cannot be confirmed (too few well-known applets)%s",
 				info->path, flags & APPLETS_NO_RUN ? ""
 				: " and it cannot run on this host");
+	}
 	bbr_warn("'%s' was built without the installer (no applet location table)%s: "
 		 "all %zu applets in /bin", info->path,
 		 flags & APPLETS_NO_RUN ? "" : " and cannot run on this host", out->nr);

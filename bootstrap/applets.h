@@ -58,7 +58,7 @@ void applets_release(struct applets *a);
 /*
  * Fill `out` for the binary described by `info` (see elfinfo.h).  0, or -1
  * with a message (exit class 3 when the binary's tables are present but
- * inconsistent, or absent and there is no fallback).
+ * inconsistent, or absent and there is no fallback) and `out` left empty.
  */
 int applets_scan(const struct elfinfo *info, unsigned int flags, struct applets *out);
 

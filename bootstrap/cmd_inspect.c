@@ -65,6 +65,14 @@ static void print_text(const struct busybox_input *in, int verbose)
 		printf("%s\n", applet_path(&ap->list[i], line, sizeof(line)));
 }
 
+/* A JSON string, or null for bytes that are not UTF-8 (a user's path). */
+static json_t *json_text(const char *s)
+{
+	json_t *j = json_string(s);
+
+	return j ? j : json_null();
+}
+
 /* JSON with a fixed key order (jansson keeps insertion order). */
 static int print_json(const struct busybox_input *in)
 {
@@ -74,7 +82,7 @@ static int print_json(const struct busybox_input *in)
 	char platform[64], line[128];
 	size_t i;
 
-	json_object_set_new(root, "file", json_string(in->path));
+	json_object_set_new(root, "file", json_text(in->path));
 	json_object_set_new(root, "platform",
 			    json_string(elfinfo_platform(info, platform, sizeof(platform))));
 	json_object_set_new(root, "os", json_string("linux"));
@@ -97,8 +105,7 @@ static int print_json(const struct busybox_input *in)
 		json_array_append_new(list, a);
 	}
 	json_object_set_new(root, "applets", list);
-	/* json_string() refuses invalid UTF-8 (a path from the user): null.
-	 * A write error is reported once, at exit, from ferror(stdout). */
+	/* A write error is reported once, at exit, from ferror(stdout). */
 	json_dumpf(root, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(root);
@@ -120,7 +127,7 @@ int cmd_inspect(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			verbose++;

@@ -30,11 +30,14 @@ static const char install_usage[] =
 	"%s"
 	"      --force              replace entries of DIR that conflict with the image\n"
 	"                           (a directory where a file goes, a symlink or file\n"
-	"                           where a directory goes); without it nothing is written\n"
+	"                           where a directory goes); without it a conflict\n"
+	"                           stops the install before anything is written\n"
 	"  -h, --help               show this help\n"
 	"\n"
 	"Modes and times come from the image (times: SOURCE_DATE_EPOCH, else 0); owners\n"
 	"too when run as root, otherwise the files belong to the caller.\n"
+	"\n"
+	"Profiles, link styles, overlays and the safety rules: docs/install.md.\n"
 	"\n"
 	"exit codes: 0 ok, 1 failed, 2 usage, 3 integrity (binary check failed)\n";
 

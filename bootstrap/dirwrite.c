@@ -23,6 +23,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -119,6 +120,9 @@ struct writer {
 	unsigned int flags;
 	int as_root;
 	unsigned long tmp_counter;
+	long pid;                /* for temporary names */
+	sigset_t saved_mask;     /* while a temporary name exists */
+	int replaced_files;      /* a file was renamed over an older one */
 	struct dirwrite_stats *stats;
 	struct level *stack;
 	size_t depth, alloc;
@@ -301,10 +305,33 @@ out:
 	return rc;
 }
 
+/*
+ * While a temporary name exists in the target, SIGINT, SIGTERM and SIGHUP
+ * wait: delivered after the rename (or the unlink on failure), they never
+ * leave a .bbroot-tmp.* file behind.  A window is one file or link.
+ */
+static void hold_signals(struct writer *w)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &w->saved_mask);
+}
+
+static void release_signals(struct writer *w)
+{
+	sigprocmask(SIG_SETMASK, &w->saved_mask, NULL);
+}
+
 /* A fresh temporary name in w (valid until the next call). */
 static char *tmp_name(struct writer *w)
 {
-	return xasprintf(".bbroot-tmp.%ld.%lu", (long)getpid(), ++w->tmp_counter);
+	if (!w->pid)
+		w->pid = (long)getpid();
+	return xasprintf(".bbroot-tmp.%ld.%lu", w->pid, ++w->tmp_counter);
 }
 
 /* An existing directory where a non-directory goes: remove it with
@@ -428,6 +455,73 @@ static void entry_times(const struct rootfs_entry *e, struct timespec ts[2])
 	ts[1] = ts[0];
 }
 
+/* Read up to len bytes; the count read (short only at the end), -1 on error. */
+static ssize_t read_full(int fd, unsigned char *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* Whether the regular file `name` already is exactly the entry: type,
+ * size, mode, owner (as root), mtime and bytes.  Then a second run leaves
+ * it alone, inode and hard links included.  Any doubt answers no. */
+static int file_is_current(struct writer *w, int pfd, const char *name,
+			   const struct rootfs_entry *e)
+{
+	static unsigned char a[1 << 16], b[1 << 16];
+	unsigned long long off = 0;
+	struct stat st;
+	int fd, src = -1, same = 0;
+
+	fd = openat(pfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (unsigned long long)st.st_size != e->size || (st.st_mode & 07777) != e->mode ||
+	    (w->as_root && (st.st_uid != e->uid || st.st_gid != e->gid)) ||
+	    st.st_mtim.tv_sec != (time_t)e->mtime || st.st_mtim.tv_nsec != 0)
+		goto out;
+	if (e->content == ROOTFS_CONTENT_PATH) {
+		src = open(e->source_path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (src < 0)
+			goto out;
+	}
+	while (off < e->size) {
+		size_t want = e->size - off < sizeof(a) ? (size_t)(e->size - off) : sizeof(a);
+		const unsigned char *ref = b;
+
+		if (read_full(fd, a, want) != (ssize_t)want)
+			goto out;
+		if (src >= 0) {
+			if (read_full(src, b, want) != (ssize_t)want)
+				goto out;
+		} else {
+			ref = (const unsigned char *)e->data + off;
+		}
+		if (memcmp(a, ref, want))
+			goto out;
+		off += want;
+	}
+	same = 1;
+out:
+	if (src >= 0)
+		close(src);
+	close(fd);
+	return same;
+}
+
 static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 {
 	const char *name = base_name(e->path);
@@ -435,8 +529,17 @@ static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 	char *tmp = NULL;
 	int fd = -1, rc = -1;
 
+	struct stat old;
+	int replacing;
+
+	if (file_is_current(w, pfd, name, e)) {
+		w->stats->unchanged++;
+		return 0;
+	}
 	if (clear_dir_for(w, pfd, name, e->path) < 0)
 		return -1;
+	replacing = fstatat(pfd, name, &old, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(old.st_mode);
+	hold_signals(w);
 	for (;;) {
 		free(tmp);
 		tmp = tmp_name(w);
@@ -447,7 +550,8 @@ static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 	if (fd < 0) {
 		bbr_error("cannot create '%s': %s", host_path(w, e->path), strerror(errno));
 		free(tmp);
-		return -1;
+		tmp = NULL;
+		goto out;
 	}
 	if (e->content == ROOTFS_CONTENT_PATH) {
 		if (copy_source(w, e, fd) < 0)
@@ -459,7 +563,7 @@ static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 	entry_times(e, ts);
 	if ((w->as_root && fchown(fd, e->uid, e->gid) < 0) ||
 	    fchmod(fd, e->mode) < 0 || futimens(fd, ts) < 0 ||
-	    (!(w->flags & DIRWRITE_NO_SYNC) && fsync(fd) < 0)) {
+	    (replacing && !(w->flags & DIRWRITE_NO_SYNC) && fsync(fd) < 0)) {
 		bbr_error("cannot write '%s': %s", host_path(w, e->path), strerror(errno));
 		goto out;
 	}
@@ -474,12 +578,14 @@ static int write_file(struct writer *w, int pfd, struct rootfs_entry *e)
 		goto out;
 	}
 	w->stats->files++;
+	w->replaced_files |= replacing;
 	rc = 0;
 out:
 	if (fd >= 0)
 		close(fd);
-	if (rc < 0)
+	if (rc < 0 && tmp)
 		unlinkat(pfd, tmp, 0);
+	release_signals(w);
 	free(tmp);
 	return rc;
 }
@@ -495,24 +601,45 @@ static int same_symlink(int pfd, const char *name, const char *target)
 	return same;
 }
 
+static int set_link_attrs(struct writer *w, int pfd, const char *name,
+			  const struct rootfs_entry *e)
+{
+	struct timespec ts[2];
+
+	entry_times(e, ts);
+	if (w->as_root && fchownat(pfd, name, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	return utimensat(pfd, name, ts, AT_SYMLINK_NOFOLLOW);
+}
+
 static int make_symlink(struct writer *w, int pfd, struct rootfs_entry *e)
 {
 	const char *name = base_name(e->path);
-	struct timespec ts[2];
 	struct stat st;
 	char *tmp = NULL;
 	int rc = -1;
 
-	entry_times(e, ts);
+	/* The common case, a fresh tree: nothing to replace atomically. */
+	if (symlinkat(e->target, pfd, name) == 0) {
+		if (set_link_attrs(w, pfd, name, e) < 0)
+			return bbr_error("cannot create symbolic link '%s': %s",
+					 host_path(w, e->path), strerror(errno));
+		w->stats->symlinks++;
+		return 0;
+	}
+	if (errno != EEXIST)
+		return bbr_error("cannot create symbolic link '%s': %s", host_path(w, e->path),
+				 strerror(errno));
 	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
 	    same_symlink(pfd, name, e->target) &&
 	    (!w->as_root || (st.st_uid == e->uid && st.st_gid == e->gid)) &&
-	    st.st_mtim.tv_sec == ts[1].tv_sec && st.st_mtim.tv_nsec == 0) {
+	    st.st_mtim.tv_sec == (time_t)e->mtime && st.st_mtim.tv_nsec == 0) {
 		w->stats->unchanged++;
 		return 0;
 	}
 	if (clear_dir_for(w, pfd, name, e->path) < 0)
 		return -1;
+	hold_signals(w);
 	for (;;) {
 		free(tmp);
 		tmp = tmp_name(w);
@@ -522,12 +649,11 @@ static int make_symlink(struct writer *w, int pfd, struct rootfs_entry *e)
 			bbr_error("cannot create symbolic link '%s': %s", host_path(w, e->path),
 				  strerror(errno));
 			free(tmp);
-			return -1;
+			tmp = NULL;
+			goto out;
 		}
 	}
-	if ((w->as_root && fchownat(pfd, tmp, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0) ||
-	    utimensat(pfd, tmp, ts, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    renameat(pfd, tmp, pfd, name) < 0) {
+	if (set_link_attrs(w, pfd, tmp, e) < 0 || renameat(pfd, tmp, pfd, name) < 0) {
 		bbr_error("cannot create symbolic link '%s': %s", host_path(w, e->path),
 			  strerror(errno));
 		goto out;
@@ -535,8 +661,9 @@ static int make_symlink(struct writer *w, int pfd, struct rootfs_entry *e)
 	w->stats->symlinks++;
 	rc = 0;
 out:
-	if (rc < 0)
+	if (rc < 0 && tmp)
 		unlinkat(pfd, tmp, 0);
+	release_signals(w);
 	free(tmp);
 	return rc;
 }
@@ -612,7 +739,7 @@ static int write_hardlinks(struct writer *w, struct rootfs *fs)
 		struct rootfs_entry *e = fs->entries[i];
 		const char *name, *tname;
 		struct stat st, tst;
-		int pfd, tdir;
+		int pfd, tdir, linked;
 
 		if (e->type != ROOTFS_HARDLINK)
 			continue;
@@ -630,6 +757,17 @@ static int write_hardlinks(struct writer *w, struct rootfs *fs)
 				  host_path(w, e->path), e->target);
 			break;
 		}
+		/* A fresh tree: link in place, nothing to replace. */
+		if (linkat(tdir, tname, pfd, name, 0) == 0) {
+			w->stats->hardlinks++;
+			rc = 0;
+			continue;
+		}
+		if (errno != EEXIST) {
+			bbr_error("cannot link '%s' to '%s': %s", host_path(w, e->path), e->target,
+				  strerror(errno));
+			break;
+		}
 		if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    st.st_dev == tst.st_dev && st.st_ino == tst.st_ino) {
 			w->stats->unchanged++;
@@ -638,19 +776,23 @@ static int write_hardlinks(struct writer *w, struct rootfs *fs)
 		}
 		if (clear_dir_for(w, pfd, name, e->path) < 0)
 			break;
+		hold_signals(w);
 		for (;;) {
 			free(tmp);
 			tmp = tmp_name(w);
-			if (linkat(tdir, tname, pfd, tmp, 0) == 0 || errno != EEXIST)
+			linked = linkat(tdir, tname, pfd, tmp, 0);
+			if (linked == 0 || errno != EEXIST)
 				break;
 		}
-		if (fstatat(pfd, tmp, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    renameat(pfd, tmp, pfd, name) < 0) {
+		if (linked < 0 || renameat(pfd, tmp, pfd, name) < 0) {
 			bbr_error("cannot link '%s' to '%s': %s", host_path(w, e->path), e->target,
 				  strerror(errno));
-			unlinkat(pfd, tmp, 0);
+			if (linked == 0)
+				unlinkat(pfd, tmp, 0);
+			release_signals(w);
 			break;
 		}
+		release_signals(w);
 		w->stats->hardlinks++;
 		rc = 0;
 	}
@@ -664,9 +806,11 @@ static int write_hardlinks(struct writer *w, struct rootfs *fs)
 	return rc;
 }
 
-/* Pass 4: directory owners, modes and times, deepest first. */
+/* Pass 4: directory owners, modes and times, deepest first; the renames
+ * over older files made durable. */
 static int finish_dirs(struct writer *w, struct rootfs *fs)
 {
+	int sync = w->replaced_files && !(w->flags & DIRWRITE_NO_SYNC);
 	struct timespec ts[2];
 	size_t i = fs->nr;
 
@@ -683,7 +827,7 @@ static int finish_dirs(struct writer *w, struct rootfs *fs)
 		entry_times(e, ts);
 		bad = (w->as_root && fchown(fd, e->uid, e->gid) < 0) ||
 		      fchmod(fd, e->mode) < 0 || futimens(fd, ts) < 0 ||
-		      (!(w->flags & DIRWRITE_NO_SYNC) && fsync(fd) < 0);
+		      (sync && fsync(fd) < 0);
 		if (bad) {
 			bbr_error("cannot set owner, mode or time of '%s': %s",
 				  host_path(w, e->path), strerror(errno));
@@ -692,7 +836,7 @@ static int finish_dirs(struct writer *w, struct rootfs *fs)
 		}
 		close(fd);
 	}
-	if (!(w->flags & DIRWRITE_NO_SYNC) && fsync(w->rootfd) < 0)
+	if (sync && fsync(w->rootfd) < 0)
 		return bbr_error("cannot sync '%s': %s", w->dir, strerror(errno));
 	return 0;
 }
@@ -709,6 +853,15 @@ static int open_target(const char *dir)
 	if (fd < 0)
 		bbr_error("cannot install into '%s': %s", dir, strerror(errno));
 	return fd;
+}
+
+/* Whether fd is the directory "/" of this process. */
+static int is_system_root(int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat("/", &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 int dirwrite_rootfs(struct rootfs *fs, const char *dir, unsigned int flags,
@@ -734,6 +887,11 @@ int dirwrite_rootfs(struct rootfs *fs, const char *dir, unsigned int flags,
 	w.rootfd = open_target(dir);
 	if (w.rootfd < 0)
 		goto out;
+	if (!(flags & DIRWRITE_FORCE) && is_system_root(w.rootfd)) {
+		bbr_error("cannot install into '%s': it is this system's root directory "
+			  "(--force if you mean it)", dir);
+		goto out;
+	}
 	stack_push(&w, "", w.rootfd);
 	if (check_conflicts(&w, fs) < 0)
 		goto out;

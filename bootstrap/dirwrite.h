@@ -17,6 +17,14 @@
  * entry (a directory with its contents) first.  Entries in the target
  * that the model does not mention are left alone.
  *
+ * The system's own root directory is refused unless DIRWRITE_FORCE.
+ *
+ * Durability: a file that replaces an older one is fsynced before the
+ * rename and the directories after it, so a crash leaves the old or the
+ * new file, never an empty one.  A fresh tree is not forced to disk (as
+ * cp and tar do not): a crash before the kernel writes it back leaves an
+ * incomplete tree that running the install again completes.
+ *
  * Modes and mtimes come from the model (never from the umask or the
  * clock).  Owners too when running as root; otherwise files belong to
  * the caller and one warning says so.
@@ -29,7 +37,7 @@
 #include "../lib/rootfs.h"
 
 #define DIRWRITE_FORCE 1   /* replace conflicting entries */
-#define DIRWRITE_NO_SYNC 2 /* skip fsync (tests, benchmarks on tmpfs) */
+#define DIRWRITE_NO_SYNC 2 /* never fsync, not even replacements (tests) */
 
 struct dirwrite_stats {
 	unsigned long dirs, files, symlinks, hardlinks;

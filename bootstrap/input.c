@@ -3,6 +3,7 @@
  * pack and inspect share one way of choosing it and one set of checks.
  */
 #include "input.h"
+#include "lock.h"
 #include "../bbroot.h"
 #include "../lib/diag.h"
 #include "../lib/xalloc.h"
@@ -25,13 +26,11 @@ void busybox_input_release(struct busybox_input *in)
 	in->path = NULL;
 }
 
-/* Path of the verified, cached binary bbroot.lock names for arch; the lock
- * and cache modules provide it (bootstrap/lock.h). */
+/* Path of the verified, cached binary bbroot.lock names for arch
+ * (bootstrap/lock.h). */
 static int locked_binary(const char *arch, char **path)
 {
-	(void)arch;
-	*path = NULL;
-	return bbr_error("no busybox given: use --busybox FILE, or run 'bbroot fetch' first");
+	return lock_locate_binary(arch, path);
 }
 
 int busybox_input_load(const char *file, const char *arch, struct busybox_input *in)

@@ -180,6 +180,8 @@ static int add_profile_entry(struct rootfs *fs, const struct profile *p,
 	struct strbuf sb;
 	int rc;
 
+	if (pe->kind != PROFILE_DIR && pe->kind != PROFILE_APPLET && rootfs_lookup(fs, pe->path))
+		return bbr_error("invalid profile '%s': '%s' is listed twice", p->name, pe->path);
 	memset(&e, 0, sizeof(e));
 	e.path = pe->path;
 	e.mode = pe->mode;
@@ -228,10 +230,8 @@ static int add_profile_entry(struct rootfs *fs, const struct profile *p,
 	}
 	rc = rootfs_add(fs, &e, ROOTFS_DUP_ERROR);
 done:
-	if (rc < 0)
-		return bbr_error("cannot use profile '%s': entry '%s' does not fit", p->name,
-				 pe->path);
-	return 0;
+	/* rootfs_add named the path and the cause. */
+	return rc < 0 ? -1 : 0;
 }
 
 /* One link at `path` to bin/busybox in style `links`; 0 added, 1 kept

@@ -104,6 +104,19 @@ test_expect_success 'usage errors exit 2 with a hint' '
 	test_grep "too many arguments" err &&
 	test_expect_code 2 bbroot inspect --arch 2>err
 '
+test_expect_success 'options may follow FILE' '
+	bbroot inspect "$BB" --json >a.json && bbroot inspect --json "$BB" >b.json &&
+	cmp a.json b.json
+'
+test_expect_success '--arch without a value is a usage error naming it' '
+	test_expect_code 2 bbroot inspect "$BB" --arch 2>err &&
+	test_grep "option .--arch. needs a value" err
+'
+test_expect_success '--json with a file name that is not UTF-8: file is null' '
+	cp "$BB" "$(printf "bb\\377")" &&
+	bbroot inspect --json "$(printf "bb\\377")" >out.json &&
+	python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j[\"file\"] is None and j[\"applet_count\"] > 100" out.json
+'
 test_expect_success 'inspect -h prints usage and exit codes' '
 	bbroot inspect -h >out && test_grep "usage: bbroot inspect" out &&
 	test_grep "3 binary check failed" out

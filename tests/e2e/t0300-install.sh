@@ -70,10 +70,17 @@ test_expect_success 'owners from the model as root, times from SOURCE_DATE_EPOCH
 '
 
 test_expect_success 'installing twice leaves the same tree' '
-	tree_listing root >one &&
+	tree_listing root >one && ino=$(stat -c %i root/bin/busybox) &&
 	bbroot install --busybox "$BB" --release KatacodaPrivateBuild root 2>err &&
 	tree_listing root >two &&
-	cmp one two
+	cmp one two &&
+	test_grep " 0 written" err && test "$(stat -c %i root/bin/busybox)" = "$ino"
+'
+
+test_expect_success 'a changed file is rewritten, nothing else' '
+	echo changed >root/etc/hosts && chmod 600 root/etc/passwd &&
+	bbroot install --busybox "$BB" --release KatacodaPrivateBuild root 2>err &&
+	test_grep " 2 written" err && tree_listing root >three && cmp one three
 '
 
 test_expect_success 'the tree does not depend on umask, TZ, locale or working directory' '
@@ -156,7 +163,10 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 		test "$(grep -c "not running as root" err)" = 1 &&
 		test -z "$(find user/root ! -user 65534)" &&
 		test "$(stat -c %a user/root/etc/shadow)" = 600 &&
-		test "$(stat -c %a user/root/tmp)" = 1777
+		test "$(stat -c %a user/root/tmp)" = 1777 &&
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$BBROOT" install --busybox "$BB" user/root 2>err &&
+		test_grep " 0 written" err
 	'
 else
 	test_skip 'as another user: files belong to the caller' 'root and setpriv'

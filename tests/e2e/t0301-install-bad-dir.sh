@@ -119,8 +119,14 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 			"$BBROOT" install --busybox "$BB" --overlay ov5 ovw/d 2>err &&
 		test_grep "cannot read overlay file .ov5/f.: Permission denied" err
 	'
+
+	test_expect_success 'the system root is refused (run as nobody, so a bug cannot harm it)' '
+		test_expect_code 1 setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$BBROOT" install --busybox "$BB" / 2>err &&
+		test_grep "it is this system.s root directory" err
+	'
 else
-	test_skip 'an unreadable overlay is refused' 'root and setpriv to run as another user'
+	test_skip 'the system root is refused' 'root and setpriv to run as another user'
 fi
 
 test_expect_success 'an overlay symlink pointing outside is stored, never followed' '
