@@ -36,6 +36,14 @@ test_expect_success 'default output is busybox.tar in the current directory' '
 	only_in cwd busybox.tar && test_grep "docker import busybox.tar busybox" out
 '
 
+test_expect_success 'bbroot fetch && bbroot pack: the image of the locked binary' '
+	mkdir flow && (cd flow && bbroot fetch host >/dev/null 2>&1 &&
+	bbroot pack --release KatacodaPrivateBuild >out) &&
+	test_grep "^  busybox  1\." flow/out && test_grep "docker import busybox.tar busybox" flow/out &&
+	tar -xOf flow/busybox.tar release >rel && echo KatacodaPrivateBuild >want && diff -u want rel &&
+	(cd flow && bbroot pack -f docker -o img.tar >out2) && test_grep "tag      busybox:1\." flow/out2
+'
+
 test_expect_success 'invalid SOURCE_DATE_EPOCH is a usage error (exit 2), nothing written' '
 	mkdir sde && mktree tree2 &&
 	for v in "" "12x" "-1" " 5" "1e9" "99999999999999999999"; do
