@@ -62,6 +62,7 @@ static const char usage_text[] =
 	"      --platform P     OS/ARCH[/VARIANT] for --from images (default: from\n"
 	"                       DIR/bin/busybox when it is an ELF file, else the host)\n"
 	"%s"
+	"\n"
 	"image metadata (docker, oci):\n"
 	"  -t, --tag NAME[:TAG] image name (default: busybox:<busybox version>)\n"
 	"      --cmd CMD        default command: a JSON array or blank-separated words\n"
