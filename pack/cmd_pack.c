@@ -18,6 +18,7 @@
 #include "walk.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,7 @@ static const char usage_text[] =
 	"      --platform P     OS/ARCH[/VARIANT] for --from images (default: from\n"
 	"                       DIR/bin/busybox when it is an ELF file, else the host)\n"
 	"%s"
+	"\n"
 	"image metadata (docker, oci):\n"
 	"  -t, --tag NAME[:TAG] image name (default: busybox:<busybox version>)\n"
 	"      --cmd CMD        default command: a JSON array or blank-separated words\n"
@@ -289,9 +291,18 @@ static int parse_platform(struct image_meta *m, const char *s)
 static void from_platform(struct pack *p)
 {
 	char *bb = xasprintf("%s/bin/busybox", p->from);
+	unsigned char magic[4] = { 0 };
 	struct stat st;
+	int fd = -1;
 
+	/* Only an ELF file is asked about, so a script is no error. */
 	if (lstat(bb, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (fd = open(bb, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+		if (read(fd, magic, sizeof(magic)) != (ssize_t)sizeof(magic))
+			magic[0] = 0;
+		close(fd);
+	}
+	if (!memcmp(magic, "\177ELF", 4) &&
 	    elfinfo_read(bb, ELFINFO_ALLOW_DYNAMIC | ELFINFO_ALLOW_NOT_BUSYBOX, &p->in.info) == 0) {
 		snprintf(p->meta.architecture, sizeof(p->meta.architecture), "%s",
 			 p->in.info.architecture);

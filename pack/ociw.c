@@ -205,6 +205,9 @@ int ociw_write_archive(int out_fd, const char *name, const struct image_meta *m,
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
 	    archive_write_add_filter_none(a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_per_block(a, 10240) != ARCHIVE_OK ||
+	    /* Full records whether fd is a file or a pipe (open_fd would
+	     * otherwise decide by the kind of fd). */
+	    archive_write_set_bytes_in_last_block(a, 10240) != ARCHIVE_OK ||
 	    archive_write_open_fd(a, out_fd) != ARCHIVE_OK) {
 		bbr_error("cannot write '%s': %s", name, archive_error_string(a));
 		goto out;

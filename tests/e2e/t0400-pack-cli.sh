@@ -36,6 +36,14 @@ test_expect_success 'default output is busybox.tar in the current directory' '
 	only_in cwd busybox.tar && test_grep "docker import busybox.tar busybox" out
 '
 
+test_expect_success 'bbroot fetch && bbroot pack: the image of the locked binary' '
+	mkdir flow && (cd flow && bbroot fetch host >/dev/null 2>&1 &&
+	bbroot pack --release KatacodaPrivateBuild >out) &&
+	test_grep "^  busybox  1\." flow/out && test_grep "docker import busybox.tar busybox" flow/out &&
+	tar -xOf flow/busybox.tar release >rel && echo KatacodaPrivateBuild >want && diff -u want rel &&
+	(cd flow && bbroot pack -f docker -o img.tar >out2) && test_grep "tag      busybox:1\." flow/out2
+'
+
 test_expect_success 'invalid SOURCE_DATE_EPOCH is a usage error (exit 2), nothing written' '
 	mkdir sde && mktree tree2 &&
 	for v in "" "12x" "-1" " 5" "1e9" "99999999999999999999"; do
@@ -133,6 +141,12 @@ test_expect_success '--from stores outside-pointing symlinks as links, never fol
 	! grep "etcdir/" list && ! grep "^f.*passwd" list
 '
 
+test_expect_success '--from: a script at bin/busybox is packed without complaint' '
+	mkdir -p scr/bin && printf "#!/bin/sh\n" >scr/bin/busybox &&
+	bbroot pack --from scr -f docker -o scr.tar >out 2>err &&
+	! test -s err && test_grep "tag      busybox:latest" out
+'
+
 test_expect_success 'a hard link to a file outside the tree is stored as the file' '
 	mkdir hl && echo data >outside && ln outside hl/inside &&
 	bbroot pack --from hl -o hl.tar >out &&
@@ -186,7 +200,9 @@ test_expect_success '-o - writes the same tar to standard output, the summary to
 	bbroot pack --from tree2 -o - >stdout.tar 2>summary &&
 	cmp same.tar stdout.tar && test_grep "wrote standard output" summary &&
 	bbroot pack --from tree2 -c gzip -o - 2>/dev/null | gzip -dc >unz.tar && cmp same.tar unz.tar &&
-	bbroot pack --from tree2 -f docker -o - 2>/dev/null | tar -tf - >members &&
+	bbroot pack --from tree2 -f docker -o - 2>/dev/null | cat >docker-stdout.tar &&
+	bbroot pack --from tree2 -f docker -o docker-file.tar >/dev/null &&
+	cmp docker-stdout.tar docker-file.tar && tar -tf docker-stdout.tar >members &&
 	test_grep "^manifest.json$" members &&
 	test_expect_code 2 bbroot pack --from tree2 -f oci -o - 2>err >/dev/null &&
 	test_grep "cannot go to standard output" err

@@ -145,6 +145,19 @@ if [ -f "$TOP/bootstrap/layout.c" ] && [ -x /bin/busybox ]; then
 			rm -rf m1 m2 || return 1
 		done
 	'
+	test_expect_success 'another user (nobody) packs the same bytes as root' '
+		if [ "$(id -u)" != 0 ] || ! command -v runuser >/dev/null; then
+			echo "needs root and runuser (skipped)"; exit 0
+		fi
+		shared=$(mktemp -d) && chmod 1777 "$shared" &&
+		cp "$BBROOT" "$shared/bbroot" && chmod 0755 "$shared/bbroot" &&
+		(cd "$shared" && umask 077 && HOME=/nonexistent runuser -u nobody -- \
+			"$shared/bbroot" pack --busybox /bin/busybox --release R -f docker -o "$shared/n.tar" >/dev/null) &&
+		"$BBROOT" pack --busybox /bin/busybox --release R -f docker -o "$shared/r.tar" >/dev/null &&
+		cmp "$shared/n.tar" "$shared/r.tar"; rc=$?
+		rm -rf "$shared"
+		exit $rc
+	'
 else
 	echo "ok $((test_count + 1)) - the busybox model packs to identical bytes # SKIP layout module not in this tree"
 	test_count=$((test_count + 1))
