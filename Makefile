@@ -20,11 +20,14 @@ MANDIR = $(PREFIX)/share/man/man1
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS = libcurl libarchive libcrypto libelf jansson inih
+# libcurl is compiled against but not linked: bootstrap/curlib.c loads it
+# on first use, so commands other than fetch do not pay for its start-up.
+LINK_PKGS = $(filter-out libcurl,$(PKGS))
 CFLAGS ?= -O2 -g
 BBR_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-Wno-missing-field-initializers -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -I. -I$(O) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+LIBS = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS) 2>/dev/null) -ldl
 
 SRCS = $(sort $(wildcard lib/*.c bootstrap/*.c pack/*.c))
 OBJS = $(SRCS:%.c=$(O)/%.o) $(O)/configs.o

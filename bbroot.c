@@ -6,6 +6,7 @@
  * file, declare it in bbroot.h and add one row to `commands` below.
  */
 #include "bbroot.h"
+#include "bootstrap/curlib.h"
 #include "lib/diag.h"
 #include "lib/fileutil.h"
 
@@ -17,7 +18,6 @@
 #include <unistd.h>
 
 #include <archive.h>
-#include <curl/curl.h>
 #include <elfutils/version.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -67,10 +67,15 @@ static void usage(FILE *out)
 
 static void version(void)
 {
-	curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+	const struct curlib *cl = curlib_try_load();
+	curl_version_info_data *cv = cl ? cl->version_info(CURLVERSION_NOW) : NULL;
 
 	printf("bbroot %s\n", BBROOT_VERSION);
-	printf("libcurl %s (%s)\n", cv->version, cv->ssl_version ? cv->ssl_version : "no TLS");
+	if (cv)
+		printf("libcurl %s (%s; loaded by fetch on first use)\n", cv->version,
+		       cv->ssl_version ? cv->ssl_version : "no TLS");
+	else
+		printf("libcurl not loadable: 'bbroot fetch' cannot download\n");
 	printf("%s\n", archive_version_details());
 	printf("%s\n", OpenSSL_version(OPENSSL_VERSION));
 	printf("elfutils libelf 0.%d\n", _ELFUTILS_VERSION);

@@ -5,6 +5,7 @@
  * transient (retry with backoff, resuming) or permanent.
  */
 #include "download.h"
+#include "curlib.h"
 #include "progress.h"
 #include "../bbroot.h"
 #include "../lib/diag.h"
@@ -21,7 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
 #define DEFAULT_MAX_SIZE (32LL << 20)
 
@@ -119,6 +119,9 @@ static int restart(struct transfer *t, const char *part)
 	return 0;
 }
 
+/* libcurl, loaded by download_file() before any attempt. */
+static const struct curlib *cl;
+
 enum outcome {
 	DONE,
 	RESTART,    /* the server ignored or refused our Range: start over now */
@@ -129,10 +132,10 @@ enum outcome {
 
 #define SETOPT(h, opt, val) \
 	do { \
-		CURLcode c_ = curl_easy_setopt((h), (opt), (val)); \
+		CURLcode c_ = cl->easy_setopt((h), (opt), (val)); \
 		if (c_ != CURLE_OK) { \
 			bbr_error("cannot download '%s': setting %s: %s", url, #opt, \
-				  curl_easy_strerror(c_)); \
+				  cl->easy_strerror(c_)); \
 			goto out; \
 		} \
 	} while (0)
@@ -147,11 +150,11 @@ static int is_http(const char *url)
 static enum outcome attempt(const char *url, const char *part, struct transfer *t,
 			    const struct download_options *opt, int last)
 {
-	curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
+	curl_version_info_data *vi = cl->version_info(CURLVERSION_NOW);
 	char errbuf[CURL_ERROR_SIZE] = "";
 	char maxbuf[32];
 	enum outcome result = PERMANENT;
-	CURL *h = curl_easy_init();
+	CURL *h = cl->easy_init();
 	const char *effective = NULL;
 	long status = 0;
 	long long offset = t->have;
@@ -198,12 +201,12 @@ static enum outcome attempt(const char *url, const char *part, struct transfer *
 	else
 		bbr_debug("downloading '%s'", url);
 	progress_start(&t->progress, url, offset);
-	code = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
+	code = cl->easy_perform(h);
+	cl->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	cl->easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
 	progress_finish(&t->progress, t->have, 0);
 	if (!errbuf[0])
-		snprintf(errbuf, sizeof(errbuf), "%s", curl_easy_strerror(code));
+		snprintf(errbuf, sizeof(errbuf), "%s", cl->easy_strerror(code));
 
 	if (code == CURLE_OK) {
 		if (is_http(effective ? effective : url) && status != 200 && status != 206) {
@@ -269,7 +272,7 @@ static enum outcome attempt(const char *url, const char *part, struct transfer *
 	}
 out:
 	progress_release(&t->progress);
-	curl_easy_cleanup(h);
+	cl->easy_cleanup(h);
 	return result;
 }
 
@@ -305,10 +308,9 @@ int download_file(const char *url, const char *part, const struct download_optio
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		bbr_error("cannot download '%s': libcurl initialisation failed", url);
+	cl = curlib_load();
+	if (!cl)
 		goto out;
-	}
 	if (sha256_init(&t.hash) < 0)
 		goto out;
 	t.fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);

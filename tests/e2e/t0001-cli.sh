@@ -32,4 +32,8 @@ test_expect_success 'a write error on stdout is a failure' '
 		test_grep "cannot write to standard output" err
 	fi
 '
+test_expect_success 'libcurl is not linked at start-up (fetch loads it on first use)' '
+	! ldd "$BBROOT" | grep -q libcurl &&
+	bbroot --version >out && test_grep "^libcurl .*loaded by fetch on first use" out
+'
 test_done
