@@ -30,7 +30,7 @@ static const struct {
 	{ "mkdir", APPLET_DIR_BIN },       { "mount", APPLET_DIR_BIN },
 	{ "mv", APPLET_DIR_BIN },          { "rm", APPLET_DIR_BIN },
 	{ "route", APPLET_DIR_SBIN },      { "sh", APPLET_DIR_BIN },
-	{ "wc", APPLET_DIR_USR_BIN },      { "zcip", APPLET_DIR_USR_SBIN },
+	{ "wc", APPLET_DIR_USR_BIN },      { "zcip", APPLET_DIR_USR_BIN },
 };
 #define NR_TABLE (sizeof(table) / sizeof(table[0]))
 
@@ -39,6 +39,7 @@ static const struct {
 #define WITH_LOC 2        /* the location table */
 #define SECOND_NAMES 4    /* another, different blob of as many names */
 #define SECOND_LOC 8      /* another location table, differing for linuxrc */
+#define ADJACENT 16       /* the names right after the location table, no NUL */
 
 struct payload {
 	unsigned char buf[4096];
@@ -83,7 +84,8 @@ static void build(struct payload *p, size_t n, unsigned int what)
 	}
 	if (what & WITH_LOC)
 		add_loc(p, n, APPLET_DIR_ROOT);
-	add(p, junk, sizeof(junk));
+	if (!(what & ADJACENT))
+		add(p, junk, sizeof(junk));
 	for (i = 0; i < n; i++)
 		add(p, table[i].name, strlen(table[i].name) + 1);
 	add(p, "", 1);
@@ -159,6 +161,16 @@ static void test_forged(void)
 			is_int(ap.nr_table, n, "...%zu names in the table", n);
 			applets_release(&ap);
 		}
+	}
+
+	/* As upstream's build lays them out: "...\x33[\0[[\0...": the last
+	 * location byte (0x33, both in /usr/bin) reads as the name "3[". */
+	for (n = NR_TABLE - 1; n <= NR_TABLE; n++) {
+		rc = scan_forged(1, 0, PF_R, 1, n, WITH_INSTALL | WITH_LOC | ADJACENT, &ap);
+		ok(rc == 0 && ap.origin == APPLETS_FROM_TABLE && same_as_table(&ap, n, 0),
+		   "names right after the location table (%zu applets, last byte %s)", n,
+		   n & 1 ? "0x03" : "'3'");
+		applets_release(&ap);
 	}
 
 	rc = scan_forged(1, 0, PF_R, 1, NR_TABLE, 0, &ap);
