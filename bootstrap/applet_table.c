@@ -346,11 +346,10 @@ static long long find_locations(const unsigned char *img, size_t wb, size_t we,
 				size_t nr_known)
 {
 	size_t n = names->count, bytes = (n + 1) / 2, run = 0, o;
-	size_t first_end = names->begin + strlen((const char *)img + names->begin);
 	size_t tolerance = nr_known / 8, need = nr_known - tolerance;
-	long long best = -1;
+	long long best = -1, adjacent = -1;
 	long best_score = -1;
-	int tie = 0;
+	int tie = 0, adjacent_tie = 0;
 
 	if (we - wb < bytes)
 		return -1;
@@ -363,10 +362,7 @@ static long long find_locations(const unsigned char *img, size_t wb, size_t we,
 		run = (run + 1) * loc_ok[t[0]]; /* branch-free */
 		if (run < bytes)
 			continue;
-		/* Never over the names, but for the head of a partial first
-		 * name: the table may end where the names really start. */
-		if (o < names->end && o + bytes > names->begin &&
-		    !(names->partial && o < names->begin && o + bytes < first_end))
+		if (o < names->end && o + bytes > names->begin)
 			continue;
 		if ((n & 1) && (t[bytes - 1] >> 4) != 0)
 			continue;
@@ -383,10 +379,26 @@ static long long find_locations(const unsigned char *img, size_t wb, size_t we,
 			best_score = score;
 			best = (long long)o;
 			tie = 0;
+			adjacent = -1;
+			adjacent_tie = 0;
 		} else if (score == best_score && !same_table(t, img + best, n)) {
 			tie = 1;
 		}
+		/* Ending exactly where the names start. */
+		if (score == best_score && o + bytes == names->begin) {
+			if (adjacent >= 0 && !same_table(t, img + adjacent, n))
+				adjacent_tie = 1;
+			adjacent = (long long)o;
+		}
 	}
+	/*
+	 * Few well-known applets (a small build) leave several windows with
+	 * the best score; BusyBox's generated tables sit together, so one that
+	 * ends exactly where the names start breaks the tie, if it is the
+	 * only such table.
+	 */
+	if (tie && adjacent >= 0 && !adjacent_tie)
+		return adjacent;
 	return tie ? -2 : best;
 }
 
@@ -440,6 +452,28 @@ int applets_scan_table(const struct elfinfo *info, struct applets *out, int *ins
 		goto out;
 	}
 
+	/*
+	 * A first name that follows another byte directly may begin with the
+	 * tail of the location table, which ends right there in upstream's
+	 * builds: its bytes are 0x00-0x44, and the only name characters among
+	 * them are the digits 0-4.  No applet name starts with a digit, so
+	 * those are not part of it.
+	 */
+	if (names.partial) {
+		const char *first = (const char *)img + names.begin;
+		size_t digits = strspn(first, "01234");
+
+		if (!first[digits]) {
+			names.begin += digits + 1;
+			names.count--;
+			names.partial = 0;
+			if (!img[names.begin])
+				goto out;
+		} else {
+			names.begin += digits;
+		}
+	}
+
 	/* Where the well-known names sit in the table. */
 	for (p = names.begin, index = 0; img[p]; index++) {
 		const char *name = (const char *)img + p;
@@ -475,23 +509,8 @@ int applets_scan_table(const struct elfinfo *info, struct applets *out, int *ins
 			      "refusing to guess", info->path, names.count);
 		goto out;
 	}
-	if (loc >= 0 && names.partial && (size_t)loc + (names.count + 1) / 2 > names.begin) {
-		/* The location table ends inside the first name: there it starts. */
-		size_t first = (size_t)loc + (names.count + 1) / 2;
-		const char *second = (const char *)img + names.begin +
-			strlen((const char *)img + names.begin) + 1;
-
-		if (strcmp((const char *)img + first, second) >= 0 ||
-		    !strcmp((const char *)img + first, ".") ||
-		    !strcmp((const char *)img + first, "..")) {
-			rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': the "
-				      "applet location table ends inside the first applet name "
-				      "at file offset 0x%zx; refusing to guess", info->path, first);
-			goto out;
-		}
-		names.begin = first;
-	} else if (loc >= 0 && !names.partial &&
-		   names_cut_short(img, ranges[names.range], names.begin, (size_t)loc)) {
+	if (loc >= 0 && !names.partial &&
+	    names_cut_short(img, ranges[names.range], names.begin, (size_t)loc)) {
 		rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': its applet "
 			      "names seem to start before file offset 0x%zx, where a string "
 			      "that is not a sorted applet name breaks them; refusing to guess",

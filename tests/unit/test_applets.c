@@ -209,6 +209,49 @@ static void test_forged(void)
 }
 
 /*
+ * A small build laid out as upstream's 1.35.0 build with the installer
+ * and ten applets lays it out: the location table right before the names,
+ * its last byte '1' (0x31) reading as the start of "1cat", only three
+ * well-known applets to confirm it, and other windows scoring as well.
+ */
+static void test_small_upstream_layout(void)
+{
+	static const char payload[] =
+		"BusyBox v1.35.0 (small)\0--install\0/usr/sbin/\0/usr/bin/\0"
+		"\x11\x11\x13\x11\x31"
+		"cat\0false\0ls\0pwd\0seq\0sh\0sleep\0true\0uname\0yes\0\0"
+		"\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\xff";
+	static const char *const want[] = {
+		"/bin/cat", "/bin/false", "/bin/ls", "/bin/pwd", "/usr/bin/seq", "/bin/sh",
+		"/bin/sleep", "/bin/true", "/bin/uname", "/usr/bin/yes",
+	};
+	struct elfinfo info;
+	struct applets ap;
+	unsigned char *img;
+	size_t len, i;
+	int same = 1;
+
+	img = forge_elf(1, 0, EM_X86_64, PF_R, 1, payload, sizeof(payload), &len);
+	is_int(elfinfo_read_memory(img, len, "small", 0, &info), 0, "small build reads");
+	quiet_begin();
+	is_int(applets_scan(&info, APPLETS_NO_RUN, &ap), 0, "small build: applets read");
+	quiet_end();
+	is_int(ap.nr, 10, "small build: ten applets, the first one 'cat' not '1cat'");
+	for (i = 0; i < ap.nr && i < 10; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "%s/%s", applet_dir_path(ap.list[i].dir),
+			 ap.list[i].name);
+		same &= !strcmp(path, want[i]);
+	}
+	ok(same && ap.origin == APPLETS_FROM_TABLE,
+	   "small build: the table that ends where the names start wins the tie");
+	applets_release(&ap);
+	elfinfo_release(&info);
+	free(img);
+}
+
+/*
  * A real binary cut at every length from 64 bytes before its location
  * table to 64 bytes after its names (and every 65521 bytes elsewhere): the
  * reader alone, over an image of exactly that many bytes.  Only an image holding both whole tables may give a table
@@ -269,6 +312,7 @@ static void test_cut_tables(void)
 int main(void)
 {
 	test_forged();
+	test_small_upstream_layout();
 	test_cut_tables();
 	return tap_done();
 }
