@@ -469,7 +469,18 @@ int applets_scan_table(const struct elfinfo *info, struct applets *out, int *ins
 			names.partial = 0;
 			if (!img[names.begin])
 				goto out;
-		} else {
+		} else if (digits) {
+			const char *rest = first + digits;
+			const char *second = first + strlen(first) + 1;
+
+			if ((*second && strcmp(rest, second) >= 0) || !strcmp(rest, ".") ||
+			    !strcmp(rest, "..")) {
+				rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': "
+					      "the first applet name at file offset 0x%zx is out "
+					      "of order without its leading digits; refusing to "
+					      "guess", info->path, names.begin);
+				goto out;
+			}
 			names.begin += digits;
 		}
 	}

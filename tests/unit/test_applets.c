@@ -251,6 +251,31 @@ static void test_small_upstream_layout(void)
 	free(img);
 }
 
+/* Found by the fuzzer: "\xff0unix\0dpkg\0...": without its digit, the first
+ * name would sort after the second. */
+static void test_digit_first_name(void)
+{
+	static const char payload[] =
+		"BusyBox v1.35.0 (x)\0\xff" "0unix\0dpkg\0du\0echo\0env\0false\0fold\0\0\xff";
+	struct elfinfo info;
+	struct applets ap;
+	unsigned char *img;
+	size_t len;
+	int rc;
+
+	img = forge_elf(1, 0, EM_X86_64, PF_R, 1, payload, sizeof(payload), &len);
+	is_int(elfinfo_read_memory(img, len, "digit", 0, &info), 0, "digit-first build reads");
+	bbr_reset_failure();
+	quiet_begin();
+	rc = applets_scan(&info, APPLETS_NO_RUN, &ap);
+	quiet_end();
+	ok(rc == -1 && bbr_exit_code(rc) == BBR_EXIT_INTEGRITY && ap.nr == 0,
+	   "a first name out of order without its leading digit is refused");
+	applets_release(&ap);
+	elfinfo_release(&info);
+	free(img);
+}
+
 /*
  * A real binary cut at every length from 64 bytes before its location
  * table to 64 bytes after its names (and every 65521 bytes elsewhere): the
@@ -313,6 +338,7 @@ int main(void)
 {
 	test_forged();
 	test_small_upstream_layout();
+	test_digit_first_name();
 	test_cut_tables();
 	return tap_done();
 }
