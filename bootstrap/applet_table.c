@@ -180,10 +180,14 @@ struct names_blob {
 	size_t count;       /* names, "busybox" included */
 	size_t range;       /* index of the read-only range holding it */
 	int tie;            /* another, different run has the same count */
+	/* The first name follows a non-NUL byte directly (BusyBox's tables
+	 * are byte-aligned: the location table may end right where the names
+	 * start), so it may carry a tail of whatever precedes it. */
+	int partial;
 };
 
 static void consider_run(const unsigned char *img, struct names_blob *best, size_t begin,
-			 size_t end, size_t count, size_t range)
+			 size_t end, size_t count, size_t range, int partial)
 {
 	if (count < 2)
 		return;
@@ -193,6 +197,7 @@ static void consider_run(const unsigned char *img, struct names_blob *best, size
 		best->count = count;
 		best->range = range;
 		best->tie = 0;
+		best->partial = partial;
 	} else if (count == best->count &&
 		   (end - begin != best->end - best->begin ||
 		    memcmp(img + begin, img + best->begin, end - begin))) {
@@ -203,14 +208,15 @@ static void consider_run(const unsigned char *img, struct names_blob *best, size
 /*
  * The strings of the span [b, end) of name bytes and NULs, in one pass.
  * `whole` says the byte before b ends a string (a NUL, or the range
- * start), else the first fragment is the tail of a longer string and
- * cannot be a name.
+ * start); else the first string follows another byte directly, and a run
+ * that starts with it is marked partial.
  */
 static void scan_span(const unsigned char *img, size_t b, size_t end, int whole,
 		      size_t ri, struct names_blob *best)
 {
 	size_t p = b, str = b, run_begin = 0, count = 0;
 	const char *prev = NULL;
+	int run_partial = 0;
 
 	for (; p < end; p++) {
 		unsigned char cls = byte_class[img[p]];
@@ -222,10 +228,10 @@ static void scan_span(const unsigned char *img, size_t b, size_t end, int whole,
 			continue;
 		if (!len) {
 			if (count)
-				consider_run(img, best, run_begin, p + 1, count, ri);
+				consider_run(img, best, run_begin, p + 1, count, ri, run_partial);
 			count = 0;
 			prev = NULL;
-		} else if (!whole || len > NAME_MAX_LEN ||
+		} else if (len > NAME_MAX_LEN ||
 			   (img[str] == '.' && (len == 1 || (len == 2 && img[str + 1] == '.')))) {
 			count = 0;
 			prev = NULL;
@@ -234,6 +240,7 @@ static void scan_span(const unsigned char *img, size_t b, size_t end, int whole,
 			prev = (const char *)img + str;
 		} else {
 			run_begin = str;
+			run_partial = !whole;
 			count = 1;
 			prev = (const char *)img + str;
 		}
@@ -340,9 +347,9 @@ static long long find_locations(const unsigned char *img, size_t wb, size_t we,
 {
 	size_t n = names->count, bytes = (n + 1) / 2, run = 0, o;
 	size_t tolerance = nr_known / 8, need = nr_known - tolerance;
-	long long best = -1;
+	long long best = -1, adjacent = -1;
 	long best_score = -1;
-	int tie = 0;
+	int tie = 0, adjacent_tie = 0;
 
 	if (we - wb < bytes)
 		return -1;
@@ -372,10 +379,26 @@ static long long find_locations(const unsigned char *img, size_t wb, size_t we,
 			best_score = score;
 			best = (long long)o;
 			tie = 0;
+			adjacent = -1;
+			adjacent_tie = 0;
 		} else if (score == best_score && !same_table(t, img + best, n)) {
 			tie = 1;
 		}
+		/* Ending exactly where the names start. */
+		if (score == best_score && o + bytes == names->begin) {
+			if (adjacent >= 0 && !same_table(t, img + adjacent, n))
+				adjacent_tie = 1;
+			adjacent = (long long)o;
+		}
 	}
+	/*
+	 * Few well-known applets (a small build) leave several windows with
+	 * the best score; BusyBox's generated tables sit together, so one that
+	 * ends exactly where the names start breaks the tie, if it is the
+	 * only such table.
+	 */
+	if (tie && adjacent >= 0 && !adjacent_tie)
+		return adjacent;
 	return tie ? -2 : best;
 }
 
@@ -429,10 +452,42 @@ int applets_scan_table(const struct elfinfo *info, struct applets *out, int *ins
 		goto out;
 	}
 
-	/* The names, and where the well-known ones sit in the table. */
+	/*
+	 * A first name that follows another byte directly may begin with the
+	 * tail of the location table, which ends right there in upstream's
+	 * builds: its bytes are 0x00-0x44, and the only name characters among
+	 * them are the digits 0-4.  No applet name starts with a digit, so
+	 * those are not part of it.
+	 */
+	if (names.partial) {
+		const char *first = (const char *)img + names.begin;
+		size_t digits = strspn(first, "01234");
+
+		if (!first[digits]) {
+			names.begin += digits + 1;
+			names.count--;
+			names.partial = 0;
+			if (!img[names.begin])
+				goto out;
+		} else if (digits) {
+			const char *rest = first + digits;
+			const char *second = first + strlen(first) + 1;
+
+			if ((*second && strcmp(rest, second) >= 0) || !strcmp(rest, ".") ||
+			    !strcmp(rest, "..")) {
+				rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': "
+					      "the first applet name at file offset 0x%zx is out "
+					      "of order without its leading digits; refusing to "
+					      "guess", info->path, names.begin);
+				goto out;
+			}
+			names.begin += digits;
+		}
+	}
+
+	/* Where the well-known names sit in the table. */
 	for (p = names.begin, index = 0; img[p]; index++) {
 		const char *name = (const char *)img + p;
-		size_t len = strlen(name);
 		const struct known_applet *k = bsearch(name, known_applets, NR_KNOWN,
 						       sizeof(*known_applets), known_cmp);
 
@@ -441,21 +496,9 @@ int applets_scan_table(const struct elfinfo *info, struct applets *out, int *ins
 			known[nr_known].dir = k->dir;
 			nr_known++;
 		}
-		if (strcmp(name, "busybox")) {
-			xgrow((void **)&out->list, &alloc, out->nr + 1, sizeof(*out->list));
-			out->list[out->nr].name = xstrndup(name, len);
-			out->list[out->nr].dir = APPLET_DIR_BIN;
-			out->nr++;
-		}
-		p += len + 1;
+		p += strlen(name) + 1;
 	}
 	out->nr_table = names.count;
-	out->names_offset = (long long)names.begin;
-	if (!out->nr) {
-		rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': the applet "
-			      "table names no applet but busybox", info->path);
-		goto out;
-	}
 
 	/*
 	 * Look for the location table when enough well-known applets can
@@ -477,7 +520,8 @@ int applets_scan_table(const struct elfinfo *info, struct applets *out, int *ins
 			      "refusing to guess", info->path, names.count);
 		goto out;
 	}
-	if (loc >= 0 && names_cut_short(img, ranges[names.range], names.begin, (size_t)loc)) {
+	if (loc >= 0 && !names.partial &&
+	    names_cut_short(img, ranges[names.range], names.begin, (size_t)loc)) {
 		rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': its applet "
 			      "names seem to start before file offset 0x%zx, where a string "
 			      "that is not a sorted applet name breaks them; refusing to guess",
@@ -496,16 +540,29 @@ int applets_scan_table(const struct elfinfo *info, struct applets *out, int *ins
 			      info->path, names.count);
 		goto out;
 	}
+	/* The list, busybox left out; directories from the table if any. */
+	for (p = names.begin, index = 0; img[p]; index++) {
+		const char *name = (const char *)img + p;
+		size_t len = strlen(name);
+
+		if (strcmp(name, "busybox")) {
+			xgrow((void **)&out->list, &alloc, out->nr + 1, sizeof(*out->list));
+			out->list[out->nr].name = xstrndup(name, len);
+			out->list[out->nr].dir = loc >= 0 ? (enum applet_dir)nibble(img + loc, index)
+							  : APPLET_DIR_BIN;
+			out->nr++;
+		}
+		p += len + 1;
+	}
+	out->names_offset = (long long)names.begin;
+	if (!out->nr) {
+		rc = bbr_fail(BBR_EXIT_INTEGRITY, "cannot read applets of '%s': the applet "
+			      "table names no applet but busybox", info->path);
+		goto out;
+	}
 	out->origin = APPLETS_ALL_IN_BIN;
 	rc = APPLET_TABLE_NO_LOCATIONS;
 	if (loc >= 0) {
-		for (p = names.begin, index = 0, i = 0; img[p]; index++) {
-			const char *name = (const char *)img + p;
-
-			if (strcmp(name, "busybox"))
-				out->list[i++].dir = (enum applet_dir)nibble(img + loc, index);
-			p += strlen(name) + 1;
-		}
 		out->loc_offset = loc;
 		out->origin = APPLETS_FROM_TABLE;
 		rc = APPLET_TABLE_FOUND;

@@ -203,6 +203,7 @@ int applets_scan(const struct elfinfo *info, unsigned int flags, struct applets 
 			return -1;
 		}
 		ran.names_offset = out->names_offset;
+		ran.loc_offset = -1;
 		ran.nr_table = out->nr_table;
 		applets_release(out);
 		*out = ran;

@@ -198,7 +198,7 @@ test_expect_success 'built without the installer: every applet in /bin, with a w
 	test "$(grep -c "^/bin/" out)" = "$n" &&
 	test_grep "warning: .*all $n .*/bin" err
 '
-test_expect_success 'a foreign binary without the installer: all in /bin, not run' '
+test_expect_success 'a foreign binary without the installer: every applet in /bin' '
 	arm=$(sh "$FIXTURE" bin arm64) &&
 	bbroot inspect -v "$arm" >facts &&
 	forge "$arm" noinst-arm zero-loc "$(loc_of facts)" "$(names_of facts)" rename-install &&

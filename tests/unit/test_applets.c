@@ -30,7 +30,7 @@ static const struct {
 	{ "mkdir", APPLET_DIR_BIN },       { "mount", APPLET_DIR_BIN },
 	{ "mv", APPLET_DIR_BIN },          { "rm", APPLET_DIR_BIN },
 	{ "route", APPLET_DIR_SBIN },      { "sh", APPLET_DIR_BIN },
-	{ "wc", APPLET_DIR_USR_BIN },      { "zcip", APPLET_DIR_USR_SBIN },
+	{ "wc", APPLET_DIR_USR_BIN },      { "zcip", APPLET_DIR_USR_BIN },
 };
 #define NR_TABLE (sizeof(table) / sizeof(table[0]))
 
@@ -39,6 +39,7 @@ static const struct {
 #define WITH_LOC 2        /* the location table */
 #define SECOND_NAMES 4    /* another, different blob of as many names */
 #define SECOND_LOC 8      /* another location table, differing for linuxrc */
+#define ADJACENT 16       /* the names right after the location table, no NUL */
 
 struct payload {
 	unsigned char buf[4096];
@@ -83,7 +84,8 @@ static void build(struct payload *p, size_t n, unsigned int what)
 	}
 	if (what & WITH_LOC)
 		add_loc(p, n, APPLET_DIR_ROOT);
-	add(p, junk, sizeof(junk));
+	if (!(what & ADJACENT))
+		add(p, junk, sizeof(junk));
 	for (i = 0; i < n; i++)
 		add(p, table[i].name, strlen(table[i].name) + 1);
 	add(p, "", 1);
@@ -161,6 +163,16 @@ static void test_forged(void)
 		}
 	}
 
+	/* As upstream's build lays them out: "...\x33[\0[[\0...": the last
+	 * location byte (0x33, both in /usr/bin) reads as the name "3[". */
+	for (n = NR_TABLE - 1; n <= NR_TABLE; n++) {
+		rc = scan_forged(1, 0, PF_R, 1, n, WITH_INSTALL | WITH_LOC | ADJACENT, &ap);
+		ok(rc == 0 && ap.origin == APPLETS_FROM_TABLE && same_as_table(&ap, n, 0),
+		   "names right after the location table (%zu applets, last byte %s)", n,
+		   n & 1 ? "0x03" : "'3'");
+		applets_release(&ap);
+	}
+
 	rc = scan_forged(1, 0, PF_R, 1, NR_TABLE, 0, &ap);
 	ok(rc == 0 && ap.origin == APPLETS_ALL_IN_BIN && same_as_table(&ap, NR_TABLE, 1),
 	   "no installer: names from the table, every applet in /bin");
@@ -194,6 +206,74 @@ static void test_forged(void)
 	ok(rc == 0 && same_as_table(&ap, NR_TABLE, 0),
 	   "3000 overlapping read-only segments: merged, read once");
 	applets_release(&ap);
+}
+
+/*
+ * A small build laid out as upstream's 1.35.0 build with the installer
+ * and ten applets lays it out: the location table right before the names,
+ * its last byte '1' (0x31) reading as the start of "1cat", only three
+ * well-known applets to confirm it, and other windows scoring as well.
+ */
+static void test_small_upstream_layout(void)
+{
+	static const char payload[] =
+		"BusyBox v1.35.0 (small)\0--install\0/usr/sbin/\0/usr/bin/\0"
+		"\x11\x11\x13\x11\x31"
+		"cat\0false\0ls\0pwd\0seq\0sh\0sleep\0true\0uname\0yes\0\0"
+		"\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\xff";
+	static const char *const want[] = {
+		"/bin/cat", "/bin/false", "/bin/ls", "/bin/pwd", "/usr/bin/seq", "/bin/sh",
+		"/bin/sleep", "/bin/true", "/bin/uname", "/usr/bin/yes",
+	};
+	struct elfinfo info;
+	struct applets ap;
+	unsigned char *img;
+	size_t len, i;
+	int same = 1;
+
+	img = forge_elf(1, 0, EM_X86_64, PF_R, 1, payload, sizeof(payload), &len);
+	is_int(elfinfo_read_memory(img, len, "small", 0, &info), 0, "small build reads");
+	quiet_begin();
+	is_int(applets_scan(&info, APPLETS_NO_RUN, &ap), 0, "small build: applets read");
+	quiet_end();
+	is_int(ap.nr, 10, "small build: ten applets, the first one 'cat' not '1cat'");
+	for (i = 0; i < ap.nr && i < 10; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "%s/%s", applet_dir_path(ap.list[i].dir),
+			 ap.list[i].name);
+		same &= !strcmp(path, want[i]);
+	}
+	ok(same && ap.origin == APPLETS_FROM_TABLE,
+	   "small build: the table that ends where the names start wins the tie");
+	applets_release(&ap);
+	elfinfo_release(&info);
+	free(img);
+}
+
+/* Found by the fuzzer: "\xff0unix\0dpkg\0...": without its digit, the first
+ * name would sort after the second. */
+static void test_digit_first_name(void)
+{
+	static const char payload[] =
+		"BusyBox v1.35.0 (x)\0\xff" "0unix\0dpkg\0du\0echo\0env\0false\0fold\0\0\xff";
+	struct elfinfo info;
+	struct applets ap;
+	unsigned char *img;
+	size_t len;
+	int rc;
+
+	img = forge_elf(1, 0, EM_X86_64, PF_R, 1, payload, sizeof(payload), &len);
+	is_int(elfinfo_read_memory(img, len, "digit", 0, &info), 0, "digit-first build reads");
+	bbr_reset_failure();
+	quiet_begin();
+	rc = applets_scan(&info, APPLETS_NO_RUN, &ap);
+	quiet_end();
+	ok(rc == -1 && bbr_exit_code(rc) == BBR_EXIT_INTEGRITY && ap.nr == 0,
+	   "a first name out of order without its leading digit is refused");
+	applets_release(&ap);
+	elfinfo_release(&info);
+	free(img);
 }
 
 /*
@@ -257,6 +337,8 @@ static void test_cut_tables(void)
 int main(void)
 {
 	test_forged();
+	test_small_upstream_layout();
+	test_digit_first_name();
 	test_cut_tables();
 	return tap_done();
 }
