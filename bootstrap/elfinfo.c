@@ -15,6 +15,7 @@
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -37,8 +38,13 @@ void elfinfo_release(struct elfinfo *info)
 
 	if (info->elf)
 		elf_end(info->elf);
-	free(info->elf_copy);
-	free(info->image);
+	if (info->mapped) {
+		munmap(info->elf_copy, info->size);
+		munmap(info->image, info->size);
+	} else {
+		free(info->elf_copy);
+		free(info->image);
+	}
 	free(info->path);
 	free(info->interp);
 	for (i = 0; i < info->nr_needed; i++)
@@ -401,8 +407,10 @@ static int parse(struct elfinfo *info, unsigned int flags)
 				  "(unpack it with 'upx -d' first)");
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return bbr_error("libelf: %s", elf_errmsg(-1));
-	info->elf_copy = xmalloc(info->size);
-	memcpy(info->elf_copy, info->image, info->size);
+	if (!info->elf_copy) {
+		info->elf_copy = xmalloc(info->size);
+		memcpy(info->elf_copy, info->image, info->size);
+	}
 	elf = elf_memory(info->elf_copy, info->size);
 	if (!elf)
 		return bad_binary(info, elf_errmsg(-1));
@@ -444,7 +452,6 @@ int elfinfo_read_memory(const void *buf, size_t len, const char *name,
 int elfinfo_read(const char *path, unsigned int flags, struct elfinfo *info)
 {
 	struct stat st;
-	size_t got = 0;
 	int fd;
 
 	elfinfo_init(info);
@@ -465,19 +472,30 @@ int elfinfo_read(const char *path, unsigned int flags, struct elfinfo *info)
 		return bad_binary(info, "larger than 256 MiB");
 	}
 	info->size = (size_t)st.st_size;
-	info->image = xmalloc(info->size ? info->size : 1);
-	while (got < info->size) {
-		ssize_t n = read(fd, info->image + got, info->size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			return bbr_error("cannot read '%s': %s", path,
-					 n < 0 ? strerror(errno) : "file shrank while reading");
-		}
-		got += (size_t)n;
+	if (!info->size) {
+		close(fd);
+		return bad_binary(info, "not an ELF file (empty)");
 	}
+	/*
+	 * Map the file twice instead of reading it: a read-only view for the
+	 * scanners, and a private writable one for libelf, which may convert
+	 * headers in place (copy-on-write keeps that from the file and from
+	 * `image`).  No copy of the bytes is made.
+	 */
+	info->image = mmap(NULL, info->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	info->elf_copy = info->image == MAP_FAILED ? MAP_FAILED
+		: mmap(NULL, info->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (info->image == MAP_FAILED || info->elf_copy == MAP_FAILED) {
+		int err = errno;
+
+		if (info->image != MAP_FAILED)
+			munmap(info->image, info->size);
+		info->image = NULL;
+		info->elf_copy = NULL;
+		close(fd);
+		return bbr_error("cannot read '%s': %s", path, strerror(err));
+	}
+	info->mapped = 1;
 	close(fd);
 	return parse(info, flags);
 }

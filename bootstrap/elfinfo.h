@@ -3,8 +3,9 @@
  * running it: ELF class and byte order, the image platform (OCI names),
  * static / static-pie / dynamic linkage, the busybox version banner.
  *
- * The whole file is read into memory once; libelf parses a private copy
- * and `image`/`size` stay available (read-only) for scanners such as the
+ * The file is mapped, not copied (elfinfo_read_memory copies its
+ * buffer); libelf parses a private copy-on-write view and `image`/`size`
+ * stay available (read-only) for scanners such as the
  * applet table reader (bootstrap/applets.h) until elfinfo_release().
  *
  * Errors: elfinfo_read() prints one line and returns -1.  A file that
@@ -28,7 +29,8 @@ struct elfinfo {
 	unsigned char *image;     /* the file's bytes (owned) */
 	size_t size;
 	void *elf;                /* Elf * over a private copy (owned) */
-	void *elf_copy;
+	void *elf_copy;           /* the bytes libelf parses (owned) */
+	int mapped;               /* image/elf_copy are file mappings */
 	int elf_class;            /* 32 or 64 */
 	int big_endian;
 	unsigned int machine;     /* e_machine */
