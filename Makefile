@@ -1,7 +1,8 @@
 # bbroot - build, test and install.  See README.md.
 #
 #   make                 build build/bbroot
-#   make test            install Debian deps (if missing), build, run every test
+#   make test            install Debian deps (if missing), build, run every test,
+#                        then the whole suite again under ASan+UBSan
 #   make check           run every test (no dependency install)
 #   make check-asan      the whole suite against an ASan+UBSan build (build-asan/)
 #   make run             deps, build, fetch (+ pack): the main job
@@ -73,6 +74,7 @@ check: all units
 
 test: deps
 	$(MAKE) check
+	$(MAKE) check-asan
 
 check-asan:
 	$(MAKE) O=build-asan CC=clang \
@@ -90,6 +92,9 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all units deps check test check-asan run install clean
+# every benchmark (each mk/*.mk adds its own to `bench`)
+bench: bench-scan bench-install bench-pack
+
+.PHONY: all units deps check test check-asan run install clean bench
 
 -include $(sort $(wildcard mk/*.mk))
