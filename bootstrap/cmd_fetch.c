@@ -30,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -409,29 +408,11 @@ static int choose_source(const struct fetch_request *req, struct fetch_state *st
 	return 0;
 }
 
-/* The binary check of a downloaded file, under the URL's name: the file is
- * mapped (elfinfo copies what it keeps), not read into a second buffer. */
+/* The binary check of a downloaded file, under the URL's name (elfinfo
+ * maps the file: no copy of a large download is made). */
 static int check_binary_file(struct fetch_state *st, const char *path)
 {
-	struct stat sb;
-	void *map = MAP_FAILED;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
-
-	if (fd < 0 || fstat(fd, &sb) < 0) {
-		rc = bbr_error("cannot read '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return rc;
-	}
-	if (sb.st_size > 0)
-		map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (sb.st_size > 0 && map == MAP_FAILED)
-		return bbr_error("cannot read '%s': %s", path, strerror(errno));
-	rc = elfinfo_read_memory(sb.st_size > 0 ? map : "", (size_t)sb.st_size, st->url, 0, &st->info);
-	if (map != MAP_FAILED)
-		munmap(map, (size_t)sb.st_size);
-	return rc;
+	return elfinfo_read_as(path, st->url, 0, &st->info);
 }
 
 /* Write an extracted binary into the cache as <dir>/<hex>. */

@@ -451,11 +451,17 @@ int elfinfo_read_memory(const void *buf, size_t len, const char *name,
 
 int elfinfo_read(const char *path, unsigned int flags, struct elfinfo *info)
 {
+	return elfinfo_read_as(path, path, flags, info);
+}
+
+int elfinfo_read_as(const char *path, const char *name, unsigned int flags,
+		    struct elfinfo *info)
+{
 	struct stat st;
 	int fd;
 
 	elfinfo_init(info);
-	info->path = xstrdup(path);
+	info->path = xstrdup(name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return bbr_error("cannot open '%s': %s", path, strerror(errno));

@@ -54,6 +54,9 @@ void elfinfo_release(struct elfinfo *info);
 
 /* Read and check the file at path. 0 or -1 (see above). */
 int elfinfo_read(const char *path, unsigned int flags, struct elfinfo *info);
+/* Same, naming the binary `name` (a URL, say) in binary-check messages. */
+int elfinfo_read_as(const char *path, const char *name, unsigned int flags,
+		    struct elfinfo *info);
 /* Same over bytes in memory (copied); `name` is used in messages. */
 int elfinfo_read_memory(const void *buf, size_t len, const char *name,
 			unsigned int flags, struct elfinfo *info);

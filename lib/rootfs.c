@@ -306,18 +306,25 @@ int rootfs_add(struct rootfs *fs, const struct rootfs_entry *e, enum rootfs_dup 
 	return 0;
 }
 
+/* A template entry with the model's defaults for owner and time. */
+static void entry_template(struct rootfs *fs, struct rootfs_entry *e, const char *path,
+			   enum rootfs_type type, unsigned int mode)
+{
+	memset(e, 0, sizeof(*e));
+	e->path = (char *)path;
+	e->type = type;
+	e->mode = mode;
+	e->uid = fs->uid;
+	e->gid = fs->gid;
+	e->mtime = fs->mtime;
+}
+
 static int add_simple(struct rootfs *fs, const char *path, enum rootfs_type type,
 		      unsigned int mode, const char *target)
 {
 	struct rootfs_entry e;
 
-	memset(&e, 0, sizeof(e));
-	e.path = (char *)path;
-	e.type = type;
-	e.mode = mode;
-	e.uid = fs->uid;
-	e.gid = fs->gid;
-	e.mtime = fs->mtime;
+	entry_template(fs, &e, path, type, mode);
 	e.target = (char *)target;
 	return rootfs_add(fs, &e, ROOTFS_DUP_ERROR);
 }
@@ -338,13 +345,7 @@ int rootfs_add_file_mem(struct rootfs *fs, const char *path, unsigned int mode,
 {
 	struct rootfs_entry e;
 
-	memset(&e, 0, sizeof(e));
-	e.path = (char *)path;
-	e.type = ROOTFS_FILE;
-	e.mode = mode;
-	e.uid = fs->uid;
-	e.gid = fs->gid;
-	e.mtime = fs->mtime;
+	entry_template(fs, &e, path, ROOTFS_FILE, mode);
 	e.content = ROOTFS_CONTENT_MEMORY;
 	e.data = data;
 	e.data_owned = copy;
@@ -357,13 +358,7 @@ int rootfs_add_file_path(struct rootfs *fs, const char *path, unsigned int mode,
 {
 	struct rootfs_entry e;
 
-	memset(&e, 0, sizeof(e));
-	e.path = (char *)path;
-	e.type = ROOTFS_FILE;
-	e.mode = mode;
-	e.uid = fs->uid;
-	e.gid = fs->gid;
-	e.mtime = fs->mtime;
+	entry_template(fs, &e, path, ROOTFS_FILE, mode);
 	e.content = ROOTFS_CONTENT_PATH;
 	e.source_path = (char *)source_path;
 	e.size = size;
