@@ -36,4 +36,12 @@ test_expect_success 'libcurl is not linked at start-up (fetch loads it on first 
 	! ldd "$BBROOT" | grep -q libcurl &&
 	bbroot --version >out && test_grep "^libcurl .*loaded by fetch on first use" out
 '
+test_expect_success 'make install puts the binary and man page under DESTDIR/PREFIX, and it needs no data files' '
+	make -s -C "$TOP" O="$BBROOT_BUILD" install DESTDIR="$TRASH/dest" PREFIX=/opt/bb >/dev/null &&
+	test -x "$TRASH/dest/opt/bb/bin/bbroot" &&
+	test -f "$TRASH/dest/opt/bb/share/man/man1/bbroot.1" &&
+	mkdir elsewhere && cd elsewhere &&
+	"$TRASH/dest/opt/bb/bin/bbroot" -q pack --busybox "$(command -v busybox)" -o image.tar >/dev/null &&
+	tar tf image.tar >list && test_grep "^etc/passwd$" list
+'
 test_done
