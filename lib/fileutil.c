@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -24,6 +25,52 @@ static volatile sig_atomic_t pending_used[MAX_PENDING];
 static int pending_dirfd[MAX_PENDING];
 static char pending_name[MAX_PENDING][256];
 
+/* Temp directories to remove from a signal handler: parent fd + name. */
+static volatile sig_atomic_t tempdir_used[MAX_PENDING];
+static int tempdir_parent[MAX_PENDING];
+static char tempdir_name[MAX_PENDING][256];
+
+/*
+ * Remove dirfd/name and everything below it using only system calls that
+ * are safe in a signal handler (openat, getdents64, unlinkat, close).
+ * Entries removed while reading may shift the directory stream, so each
+ * directory is read again from the start until a pass removes nothing.
+ */
+static void remove_tree_signal_safe(int dirfd, const char *name, int depth)
+{
+	char buf[4096];
+	int fd, removed;
+	long n;
+
+	if (unlinkat(dirfd, name, 0) == 0 || depth <= 0)
+		return;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	do {
+		removed = 0;
+		lseek(fd, 0, SEEK_SET);
+		while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
+			long off = 0;
+
+			while (off < n) {
+				struct dirent64 *de = (struct dirent64 *)(buf + off);
+
+				off += de->d_reclen;
+				if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+					continue;
+				if (de->d_type == DT_DIR)
+					remove_tree_signal_safe(fd, de->d_name, depth - 1);
+				else
+					unlinkat(fd, de->d_name, 0);
+				removed = 1;
+			}
+		}
+	} while (removed);
+	close(fd);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
 static void on_fatal_signal(int sig)
 {
 	int i;
@@ -31,8 +78,45 @@ static void on_fatal_signal(int sig)
 	for (i = 0; i < MAX_PENDING; i++)
 		if (pending_used[i])
 			unlinkat(pending_dirfd[i], pending_name[i], 0);
+	for (i = 0; i < MAX_PENDING; i++)
+		if (tempdir_used[i])
+			remove_tree_signal_safe(tempdir_parent[i], tempdir_name[i], 8);
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+int tempdir_register(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *parent;
+	int i, fd;
+
+	if (!*base || strlen(base) >= sizeof(tempdir_name[0]))
+		return -1;
+	for (i = 0; i < MAX_PENDING; i++)
+		if (!tempdir_used[i])
+			break;
+	if (i == MAX_PENDING)
+		return -1;
+	parent = !slash ? xstrdup(".") : slash == path ? xstrdup("/")
+		: xstrndup(path, (size_t)(slash - path));
+	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(parent);
+	if (fd < 0)
+		return -1;
+	tempdir_parent[i] = fd;
+	memcpy(tempdir_name[i], base, strlen(base) + 1);
+	tempdir_used[i] = 1;
+	return i;
+}
+
+void tempdir_unregister(int slot)
+{
+	if (slot < 0 || slot >= MAX_PENDING || !tempdir_used[slot])
+		return;
+	tempdir_used[slot] = 0;
+	close(tempdir_parent[slot]);
 }
 
 void atomic_file_signals(void)

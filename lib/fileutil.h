@@ -41,8 +41,20 @@ int atomic_file_commit(struct atomic_file *af);
 /* Remove the temp file (if any) and free everything. Safe twice. */
 void atomic_file_abort(struct atomic_file *af);
 
-/* Install SIGINT/SIGTERM/SIGHUP handlers that unlink open temp files. */
+/* Install SIGINT/SIGTERM/SIGHUP handlers that unlink open temp files
+ * and remove registered temp directories. */
 void atomic_file_signals(void);
+
+/*
+ * Have the fatal-signal handler remove the temporary directory `path` (and
+ * what it holds, at most 8 levels deep) if the process dies before
+ * tempdir_unregister(slot).  For trees published by rename, such as an OCI
+ * layout.  Returns a slot, or -1 when the table is full or the parent
+ * cannot be opened (then nothing is removed on a signal; no message).
+ */
+int tempdir_register(const char *path);
+/* Forget slot (from tempdir_register; -1 is ignored). */
+void tempdir_unregister(int slot);
 
 /* write() all of buf to fd, retrying on EINTR/short writes. 0 or -1 (errno
  * set, no message). */

@@ -280,6 +280,7 @@ int ociw_layout_open(struct ociw_layout *l, const char *path)
 
 	l->path = xstrdup(path);
 	l->tmp_path = NULL;
+	l->tmp_slot = -1;
 	l->dirfd = -1;
 	l->layer_fd = -1;
 	split(path, &dir, &base);
@@ -318,6 +319,7 @@ int ociw_layout_open(struct ociw_layout *l, const char *path)
 		goto out;
 	}
 	l->tmp_path = tmpl;
+	l->tmp_slot = tempdir_register(tmpl);
 	l->dirfd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (l->dirfd < 0 || mkdirat(l->dirfd, "blobs", 0777) < 0 ||
 	    mkdirat(l->dirfd, "blobs/sha256", 0777) < 0) {
@@ -401,6 +403,8 @@ int ociw_layout_commit(struct ociw_layout *l, const struct image_meta *m, struct
 		}
 		remove_tree_at(parent, tmp_base);
 	}
+	tempdir_unregister(l->tmp_slot);
+	l->tmp_slot = -1;
 	free(l->tmp_path);
 	l->tmp_path = NULL;
 	if (fsync(parent) < 0 && errno != EINVAL) {
@@ -438,6 +442,8 @@ void ociw_layout_abort(struct ociw_layout *l)
 		free(dir);
 		free(base);
 	}
+	tempdir_unregister(l->tmp_slot);
+	l->tmp_slot = -1;
 	free(l->tmp_path);
 	l->tmp_path = NULL;
 	free(l->path);

@@ -40,6 +40,7 @@ int ociw_write_archive(int out_fd, const char *name, const struct image_meta *m,
 struct ociw_layout {
 	char *path;      /* target directory */
 	char *tmp_path;  /* the temporary directory, NULL once renamed */
+	int tmp_slot;    /* its tempdir_register() slot (signal cleanup), or -1 */
 	int dirfd;       /* the temporary directory */
 	int layer_fd;    /* blobs/sha256/.layer, open for writing */
 };

@@ -219,4 +219,17 @@ test_expect_success 'SIGTERM during a pack leaves nothing behind' '
 	kill -TERM $pid &&
 	{ wait $pid; test $? = 143; } && only_in sigout
 '
+test_expect_success 'SIGTERM during an OCI layout pack removes its temporary directory' '
+	mkdir sigdir sigoci && head -c 300000000 /dev/zero >sigdir/zero || exit 1
+	"$BBROOT" pack --from sigdir --format oci -c gzip -o sigoci/layout >/dev/null 2>&1 &
+	pid=$!
+	i=0
+	while ! ls -A sigoci | grep -q "^\.layout\." && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	ls -A sigoci | grep -q "^\.layout\." &&
+	sleep 0.2 && test -d sigoci/$(ls -A sigoci | head -n 1)/blobs/sha256 &&
+	kill -TERM $pid &&
+	{ wait $pid; test $? = 143; } && only_in sigoci
+'
 test_done
