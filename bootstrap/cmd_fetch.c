@@ -598,6 +598,8 @@ static int run_fetch(const struct fetch_request *req)
 	/* Unpinned bytes must not be downgraded to http by a redirect either. */
 	net = req->net;
 	net.https_redirects_only = !st.pin && !req->insecure;
+	/* Only pinned bytes are resumed across runs: a splice is then caught. */
+	net.keep_partial = st.pin != NULL;
 	if (mkdir_p(st.dir, 0755) < 0)
 		goto out;
 	cache_fd = cache_lock(st.dir);

@@ -36,6 +36,7 @@ void download_options_init(struct download_options *opt)
 	opt->retry_delay = 1;
 	opt->max_redirs = 5;
 	opt->https_redirects_only = 0;
+	opt->keep_partial = 1;
 }
 
 /* Set by SIGINT/SIGTERM while a transfer runs. */
@@ -322,9 +323,13 @@ int download_file(const char *url, const char *part, const struct download_optio
 		bbr_error("cannot open partial download '%s': not a regular file", part);
 		goto out;
 	}
-	if (st.st_size > opt->max_size || !strncasecmp(url, "file://", 7)) {
-		/* Too big to be ours; or a local file, which is cheaper to
-		 * copy again than to trust a leftover prefix of. */
+	if (st.st_size > opt->max_size || !strncasecmp(url, "file://", 7) ||
+	    !opt->keep_partial) {
+		/* Too big to be ours; a local file, which is cheaper to copy
+		 * again than to trust a leftover prefix of; or unpinned bytes,
+		 * which nothing would check after splicing. */
+		if (st.st_size > 0 && !opt->keep_partial)
+			bbr_info("'%s' has no sha256 pin: not resuming its partial download", url);
 		if (restart(&t, part) < 0)
 			goto out;
 	} else {
@@ -362,14 +367,17 @@ int download_file(const char *url, const char *part, const struct download_optio
 	}
 
 	if (o == INTERRUPTED) {
-		bbr_error("download of '%s' interrupted: %lld bytes kept in '%s' for the next run",
-			  url, t.have, part);
-		keep = 1;
+		keep = opt->keep_partial;
+		if (keep)
+			bbr_error("download of '%s' interrupted: %lld bytes kept in '%s' for the next run",
+				  url, t.have, part);
+		else
+			bbr_error("download of '%s' interrupted", url);
 		goto out;
 	}
 	if (o != DONE) {
 		/* Resumable bytes are kept after transient failures only. */
-		keep = o == TRANSIENT && t.have > 0;
+		keep = o == TRANSIENT && t.have > 0 && opt->keep_partial;
 		if (keep)
 			bbr_info("partial download kept in '%s': the next run resumes it", part);
 		goto out;

@@ -19,6 +19,10 @@ struct download_options {
 	double retry_delay;      /* first backoff in seconds, doubled each time */
 	long max_redirs;         /* redirects followed */
 	int https_redirects_only; /* no redirect to http:// (nothing pins the bytes) */
+	int keep_partial;        /* resume a .part left by an earlier run, and keep
+				  * one for the next run; 0 when nothing pins the
+				  * bytes: a file that changed upstream between two
+				  * runs would otherwise be spliced and trusted */
 };
 
 /* The defaults documented in docs/fetch.md. */

@@ -119,6 +119,22 @@ test_expect_success 'a stale .part that does not match the pin: downloaded again
 	test_grep "GET /busybox?stale range=-" "$FAULT_LOG" &&
 	cmp "$BB" "$XDG_CACHE_HOME/bbroot/$BBSUM" && test -z "$(parts)"
 '
+test_expect_success 'unpinned (--insecure) and dropped mid-body: no .part is kept for a later run' '
+	fresh udrop &&
+	test_expect_code 1 bbroot fetch --insecure --retries 0 "$FAULT/drop/busybox?unpinned" 2>err &&
+	test_grep "cannot download .$FAULT/drop/busybox?unpinned.: " err &&
+	! test_grep "partial download kept" err 2>/dev/null &&
+	test -z "$(parts)" && nothing_left
+'
+test_expect_success 'unpinned: a leftover .part is not resumed (a changed file would be spliced)' '
+	fresh ustale && url="$FAULT/busybox?ustale" &&
+	mkdir -p "$XDG_CACHE_HOME/bbroot/partial" &&
+	head -c 1000 "$BB" >"$XDG_CACHE_HOME/bbroot/partial/$(printf %s "$url" | sha256sum | cut -c1-32).part" &&
+	bbroot fetch --insecure "$url" >out 2>err &&
+	test_grep "has no sha256 pin: not resuming its partial download" err &&
+	! test_grep "GET /busybox?ustale range=bytes=" "$FAULT_LOG" 2>/dev/null &&
+	cmp "$BB" "$XDG_CACHE_HOME/bbroot/$BBSUM" && test -z "$(parts)"
+'
 test_expect_success 'a stalled body hits the low-speed timeout' '
 	fresh stall &&
 	test_expect_code 1 bbroot fetch $PIN --retries 0 --low-speed-time 1 \
