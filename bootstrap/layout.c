@@ -243,11 +243,7 @@ static int add_applet_link(struct rootfs *fs, enum link_style links, const char 
 	const char *p;
 	int rc;
 
-	memset(&e, 0, sizeof(e));
-	e.path = (char *)path;
-	e.uid = fs->uid;
-	e.gid = fs->gid;
-	e.mtime = fs->mtime;
+	rootfs_entry_init(fs, &e, path, ROOTFS_HARDLINK, 0755);
 	strbuf_init(&rel);
 	switch (links) {
 	case LINKS_HARDLINK:
@@ -350,13 +346,7 @@ static int add_busybox(struct rootfs *fs, const char *busybox_path)
 		free(real);
 		return rc;
 	}
-	memset(&e, 0, sizeof(e));
-	e.path = (char *)BUSYBOX_PATH;
-	e.type = ROOTFS_FILE;
-	e.mode = 0755;
-	e.uid = fs->uid;
-	e.gid = fs->gid;
-	e.mtime = fs->mtime;
+	rootfs_entry_init(fs, &e, BUSYBOX_PATH, ROOTFS_FILE, 0755);
 	e.content = ROOTFS_CONTENT_PATH;
 	e.source_path = real;
 	e.size = (unsigned long long)st.st_size;
@@ -408,13 +398,7 @@ int layout_build(const struct layout_options *o, const char *busybox_path,
 		struct rootfs_entry e;
 		char *text = xasprintf("%s\n", o->release);
 
-		memset(&e, 0, sizeof(e));
-		e.path = (char *)"release";
-		e.type = ROOTFS_FILE;
-		e.mode = 0644;
-		e.uid = fs->uid;
-		e.gid = fs->gid;
-		e.mtime = fs->mtime;
+		rootfs_entry_init(fs, &e, "release", ROOTFS_FILE, 0644);
 		e.content = ROOTFS_CONTENT_MEMORY;
 		e.data = text;
 		e.size = strlen(text);

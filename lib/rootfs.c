@@ -19,6 +19,18 @@ void rootfs_init(struct rootfs *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
+void rootfs_entry_init(const struct rootfs *fs, struct rootfs_entry *e, const char *path,
+		       enum rootfs_type type, unsigned int mode)
+{
+	memset(e, 0, sizeof(*e));
+	e->path = (char *)path;
+	e->type = type;
+	e->mode = mode;
+	e->uid = fs->uid;
+	e->gid = fs->gid;
+	e->mtime = fs->mtime;
+}
+
 static void entry_free(struct rootfs_entry *e)
 {
 	if (!e)
@@ -217,12 +229,7 @@ static int ensure_parents(struct rootfs *fs, const char *path)
 		if (!p) {
 			struct rootfs_entry d;
 
-			memset(&d, 0, sizeof(d));
-			d.type = ROOTFS_DIR;
-			d.mode = 0755;
-			d.uid = fs->uid;
-			d.gid = fs->gid;
-			d.mtime = fs->mtime;
+			rootfs_entry_init(fs, &d, NULL, ROOTFS_DIR, 0755);
 			table_grow(fs);
 			p = entry_copy(&d, xstrdup(copy));
 			xgrow((void **)&fs->entries, &fs->alloc, fs->nr + 1, sizeof(*fs->entries));
@@ -306,25 +313,12 @@ int rootfs_add(struct rootfs *fs, const struct rootfs_entry *e, enum rootfs_dup 
 	return 0;
 }
 
-/* A template entry with the model's defaults for owner and time. */
-static void entry_template(struct rootfs *fs, struct rootfs_entry *e, const char *path,
-			   enum rootfs_type type, unsigned int mode)
-{
-	memset(e, 0, sizeof(*e));
-	e->path = (char *)path;
-	e->type = type;
-	e->mode = mode;
-	e->uid = fs->uid;
-	e->gid = fs->gid;
-	e->mtime = fs->mtime;
-}
-
 static int add_simple(struct rootfs *fs, const char *path, enum rootfs_type type,
 		      unsigned int mode, const char *target)
 {
 	struct rootfs_entry e;
 
-	entry_template(fs, &e, path, type, mode);
+	rootfs_entry_init(fs, &e, path, type, mode);
 	e.target = (char *)target;
 	return rootfs_add(fs, &e, ROOTFS_DUP_ERROR);
 }
@@ -345,7 +339,7 @@ int rootfs_add_file_mem(struct rootfs *fs, const char *path, unsigned int mode,
 {
 	struct rootfs_entry e;
 
-	entry_template(fs, &e, path, ROOTFS_FILE, mode);
+	rootfs_entry_init(fs, &e, path, ROOTFS_FILE, mode);
 	e.content = ROOTFS_CONTENT_MEMORY;
 	e.data = data;
 	e.data_owned = copy;
@@ -358,7 +352,7 @@ int rootfs_add_file_path(struct rootfs *fs, const char *path, unsigned int mode,
 {
 	struct rootfs_entry e;
 
-	entry_template(fs, &e, path, ROOTFS_FILE, mode);
+	rootfs_entry_init(fs, &e, path, ROOTFS_FILE, mode);
 	e.content = ROOTFS_CONTENT_PATH;
 	e.source_path = (char *)source_path;
 	e.size = size;

@@ -97,6 +97,14 @@ int rootfs_path_clean(const char *in, int allow_absolute, char **out);
  */
 int rootfs_add(struct rootfs *fs, const struct rootfs_entry *e, enum rootfs_dup dup);
 
+/*
+ * Fill *e (not owned by the model) for `path` with `type` and `mode` and the
+ * model's default uid/gid/mtime, everything else empty: the start of an
+ * entry to give rootfs_add().
+ */
+void rootfs_entry_init(const struct rootfs *fs, struct rootfs_entry *e, const char *path,
+		       enum rootfs_type type, unsigned int mode);
+
 /* Helpers using the model's uid/gid/mtime; ROOTFS_DUP_ERROR semantics
  * except rootfs_add_dir, which accepts an existing directory (and sets
  * its mode). 0 or -1. */
